@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Get a Pulumi CLI whose version equals the pinned @pulumi/pulumi SDK.
+#
+# Our machines reach only the npm registry, Debian's archive and the Go module proxy, so the official
+# installer (get.pulumi.com) cannot run. We build `pulumi` and `pulumi-language-nodejs` from Pulumi's
+# published Go modules, with the release's version ldflags, into a cache folder OUTSIDE the clone keyed
+# by version, and put `pulumi-resource-pulumi-nodejs` (shipped inside the npm @pulumi/pulumi package)
+# beside them. Idempotent and quiet when cached.
+#
+# Prints the bin folder on stdout (last line); progress goes to stderr.
+# Env: PULUMI_CSS_VPCEP_CACHE (default ~/.cache/pulumi-css-vpcep), PULUMI_VERSION (default: the
+# version in package-lock / node_modules/@pulumi/pulumi).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+log() { echo "install-pulumi: $*" >&2; }
+
+V="${PULUMI_VERSION:-}"
+if [ -z "$V" ]; then
+  V="$(node -p "require('$here/package.json').devDependencies['@pulumi/pulumi']" 2>/dev/null || true)"
+fi
+case "$V" in
+  [0-9]*.[0-9]*.[0-9]*) ;;
+  *) log "cannot tell which Pulumi version to install (got '$V'); set PULUMI_VERSION"; exit 1 ;;
+esac
+
+# The commit tagged pkg/v$V: the language host module has no tags, so it is reached by pseudo-version.
+case "$V" in
+  3.248.0) SHA=dc7edd58bc13179f81b80983aab4eb7f74a01b41 ;;
+  *) SHA="${PULUMI_PKG_SHA:-}" ;;
+esac
+
+cache="${PULUMI_CSS_VPCEP_CACHE:-$HOME/.cache/pulumi-css-vpcep}"
+root="$cache/pulumi-v$V"
+bin="$root/bin"
+
+version_of() { "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
+
+place_dynamic_plugin() {
+  # The dynamic-provider plugin is a shell script inside the npm package; the engine finds it next to `pulumi`.
+  local src="$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  if [ ! -x "$bin/pulumi-resource-pulumi-nodejs" ]; then
+    if [ -f "$src" ]; then
+      install -m 755 "$src" "$bin/pulumi-resource-pulumi-nodejs"
+    else
+      log "missing $src: run 'npm ci' first"; exit 1
+    fi
+  fi
+}
+
+# 1. A pulumi already on PATH with the right version (and its language host beside it).
+if command -v pulumi >/dev/null 2>&1; then
+  existing="$(command -v pulumi)"
+  if [ "$(version_of "$existing")" = "v$V" ]; then
+    if [ -x "$(dirname "$existing")/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null; then
+      dirname "$existing"; exit 0
+    fi
+  fi
+fi
+
+# 2. Our cache.
+if [ -x "$bin/pulumi" ] && [ "$(version_of "$bin/pulumi")" = "v$V" ] && [ -x "$bin/pulumi-language-nodejs" ]; then
+  place_dynamic_plugin
+  echo "$bin"; exit 0
+fi
+
+# 3. Build from the Go module proxy.
+if ! command -v go >/dev/null 2>&1; then
+  log "no Pulumi CLI v$V and no Go toolchain to build it."
+  log "Install Pulumi the ordinary way (https://www.pulumi.com/docs/install/, version $V) and put it on PATH,"
+  log "or install Go >= 1.24 so this script can build it from Pulumi's Go modules."
+  exit 1
+fi
+if [ -z "$SHA" ]; then
+  log "don't know the pkg/v$V commit for the language host; set PULUMI_PKG_SHA"; exit 1
+fi
+
+log "building Pulumi CLI v$V from Go modules into $root (first time only; takes several minutes)"
+work="$cache/build-v$V"
+rm -rf "$work"; mkdir -p "$work" "$bin"
+(
+  cd "$work"
+  export GOFLAGS="${GOFLAGS:-} -mod=mod"
+  go mod init local/pulumi-build >/dev/null 2>&1
+  go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
+  go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$V" >&2
+  go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$SHA" >&2
+  go get "github.com/pulumi/pulumi/sdk/v3@v$V" "github.com/pulumi/pulumi/pkg/v3@v$V" >&2
+  cat > tools.go <<'GO'
+//go:build tools
+
+package tools
+
+import (
+	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+	_ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
+)
+GO
+  go mod tidy >&2
+  grep -q "github.com/pulumi/pulumi/pkg/v3 v$V" go.mod || { log "go.mod did not pin pkg v$V"; cat go.mod >&2; exit 1; }
+  CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$V" \
+    -o "$bin/" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+    github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2
+)
+place_dynamic_plugin
+got="$(version_of "$bin/pulumi")"
+[ "$got" = "v$V" ] || { log "built pulumi reports '$got', expected v$V"; exit 1; }
+rm -rf "$work"
+log "done: $bin"
+echo "$bin"
