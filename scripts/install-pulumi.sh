@@ -76,33 +76,42 @@ if [ -z "$SHA" ]; then
 fi
 
 log "building Pulumi CLI v$V from Go modules into $root (first time only; takes several minutes)"
+mkdir -p "$bin"
+build_flags=(-trimpath -tags osusergo,grpcnotrace -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$V")
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+
+# 3a. The CLI itself: pkg/v3 at the release tag, with the release's replace for the clipboard fork.
 work="$cache/build-v$V"
-rm -rf "$work"; mkdir -p "$work" "$bin"
+rm -rf "$work"; mkdir -p "$work"
 (
   cd "$work"
-  export GOFLAGS="${GOFLAGS:-} -mod=mod"
   go mod init local/pulumi-build >/dev/null 2>&1
   go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
   go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$V" >&2
-  go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$SHA" >&2
   go get "github.com/pulumi/pulumi/sdk/v3@v$V" "github.com/pulumi/pulumi/pkg/v3@v$V" >&2
-  cat > tools.go <<'GO'
-//go:build tools
-
-package tools
-
-import (
-	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-	_ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
-)
-GO
-  go mod tidy >&2
   grep -q "github.com/pulumi/pulumi/pkg/v3 v$V" go.mod || { log "go.mod did not pin pkg v$V"; cat go.mod >&2; exit 1; }
-  CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$V" \
-    -o "$bin/" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
-    github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2
+  CGO_ENABLED=0 go build "${build_flags[@]}" -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
 )
+
+# 3b. The Node.js language host (needed for `pulumi up` on a project folder; the Automation API's inline
+# programs do not use it). Upstream's module has no tags and the proxy here does not serve its
+# pseudo-version, so when it cannot be had we build our own minimal host (scripts/language-host), which
+# runs @pulumi/pulumi's own `cmd/run` exactly as the upstream host does.
+if [ -n "$SHA" ] && (
+  cd "$work"
+  go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$SHA" >/dev/null 2>&1 &&
+  go get "github.com/pulumi/pulumi/sdk/v3@v$V" "github.com/pulumi/pulumi/pkg/v3@v$V" >&2 &&
+  CGO_ENABLED=0 go build "${build_flags[@]}" -o "$bin/pulumi-language-nodejs" \
+    github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2
+); then
+  log "built upstream pulumi-language-nodejs"
+else
+  log "upstream pulumi-language-nodejs is not served here; building scripts/language-host instead"
+  (
+    cd "$here/scripts/language-host"
+    CGO_ENABLED=0 go build "${build_flags[@]}" -o "$bin/pulumi-language-nodejs" . >&2
+  )
+fi
 place_dynamic_plugin
 got="$(version_of "$bin/pulumi")"
 [ "$got" = "v$V" ] || { log "built pulumi reports '$got', expected v$V"; exit 1; }

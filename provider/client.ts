@@ -1,0 +1,338 @@
+/**
+ * The CSS VPC endpoint client: one instance per operation, built when the operation runs (never
+ * captured into the serialized provider). Thin I/O over axios: authentication, error mapping,
+ * retries, paging and the body-field fallback; every decision is delegated to the pure modules.
+ */
+import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
+import { formatSdkDate, sign } from "./auth/signer";
+import { PasswordCredentials, cachedToken, forgetToken, storeToken, tokenCacheKey, tokenRequestBody } from "./auth/token";
+import { Deadline } from "./deadline";
+import { CssApiError, classifyHttp, classifyNetwork, parseErrorBody, redactSecrets, summariseText } from "./errors";
+import type { Logger } from "./log";
+import { RetryPolicy, parseRetryAfter, withRetry } from "./retry";
+import type { Credentials, Target } from "./settings";
+import type { ApprovalAction, ObservedConnection } from "./types";
+
+export interface ClientOptions {
+  target: Target;
+  credentials: Credentials;
+  deadline: Deadline;
+  policy: RetryPolicy;
+  log: Logger;
+  /** Secret values to scrub from any message. */
+  secrets: readonly string[];
+  /** Upper bound for one HTTP exchange (also bounded by the deadline). */
+  requestTimeoutMs: number;
+}
+
+export interface ConnectionList {
+  connections: ObservedConnection[];
+  vpcServiceName?: string;
+}
+
+export type BodyStyle = "snake" | "camel";
+const BODY_FIELD: Record<BodyStyle, string> = { snake: "endpoint_id_list", camel: "endpointIdList" };
+
+// Which body field each host accepted last (process-wide; older OTC docs used camelCase).
+const STYLE_KEY = "__pulumiCssVpcepBodyStyle";
+function styleMemory(): Map<string, BodyStyle> {
+  const g = globalThis as unknown as Record<string, Map<string, BodyStyle> | undefined>;
+  return (g[STYLE_KEY] ??= new Map());
+}
+
+interface Answer {
+  status: number;
+  data: unknown;
+  requestId?: string;
+}
+
+interface RequestSpec {
+  method: "GET" | "POST" | "PUT";
+  path: string;
+  query?: Record<string, string | number>;
+  body?: unknown;
+  /** Treat an unreadable 2xx body as an error (only where we need the body). */
+  expectJson?: boolean;
+}
+
+/** Page size asked for; the server may clamp it (the emulator can be told to), and paging copes. */
+export const PAGE_LIMIT = 1000;
+const MAX_PAGES = 10_000;
+
+export class CssClient {
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.http = axios.create({
+      validateStatus: () => true,
+      // Raw text in and out: we sign the exact bytes and parse defensively.
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      transformRequest: [(data: unknown) => data],
+      maxRedirects: 0,
+    });
+  }
+
+  private projectPath(suffix: string): string {
+    return `/v1.0/${encodeURIComponent(this.opts.target.projectId)}${suffix}`;
+  }
+
+  private connectionsPath(clusterId: string): string {
+    return this.projectPath(`/clusters/${encodeURIComponent(clusterId)}/vpcepservice/connections`);
+  }
+
+  /** All connections of the cluster's VPC endpoint service, every page. */
+  async listConnections(clusterId: string): Promise<ConnectionList> {
+    const byId = new Map<string, ObservedConnection>();
+    let vpcServiceName: string | undefined;
+    let offset = 0;
+    let previousPage = "";
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const answer = await this.call(
+        { method: "GET", path: this.connectionsPath(clusterId), query: { offset, limit: PAGE_LIMIT }, expectJson: true },
+        `list connections of cluster ${clusterId}`,
+      );
+      const body = answer.data as Record<string, unknown>;
+      if (typeof body.vpcServiceName === "string") vpcServiceName = body.vpcServiceName;
+      const rows = Array.isArray(body.connections) ? body.connections : [];
+      const conns = rows.map(toObserved).filter((c): c is ObservedConnection => c !== undefined);
+      const signature = conns.map((c) => c.id).join(",");
+      // A server that ignores offset returns the same page forever: stop instead of looping.
+      if (conns.length === 0 || signature === previousPage) break;
+      previousPage = signature;
+      for (const c of conns) byId.set(c.id, c);
+      offset += rows.length;
+      const total = typeof body.total_count === "number" ? body.total_count : undefined;
+      if (total !== undefined ? byId.size >= total || offset >= total : rows.length < PAGE_LIMIT) break;
+    }
+    return { connections: [...byId.values()], vpcServiceName };
+  }
+
+  /** POST the action for these endpoints; falls back once to the other body field on a parameter error. */
+  async applyAction(clusterId: string, action: ApprovalAction, endpointIds: readonly string[]): Promise<void> {
+    const host = new URL(this.opts.target.baseUrl).host;
+    const memory = styleMemory();
+    const first: BodyStyle = memory.get(host) ?? "snake";
+    const send = (style: BodyStyle) =>
+      this.call(
+        { method: "POST", path: this.connectionsPath(clusterId), body: { action, [BODY_FIELD[style]]: [...endpointIds] } },
+        `${action} ${endpointIds.length} endpoint(s) on cluster ${clusterId}`,
+      );
+    try {
+      await send(first);
+      memory.set(host, first);
+    } catch (err) {
+      if (!(err instanceof CssApiError) || err.kind !== "parameter") throw err;
+      const other: BodyStyle = first === "snake" ? "camel" : "snake";
+      this.opts.log.info(`the API refused "${BODY_FIELD[first]}" (${err.code}); retrying once with "${BODY_FIELD[other]}"`);
+      await send(other);
+      memory.set(host, other);
+    }
+  }
+
+  /** Cluster detail (existence, availability, VPCEP support). */
+  async getCluster(clusterId: string): Promise<Record<string, unknown>> {
+    const answer = await this.call(
+      { method: "GET", path: this.projectPath(`/clusters/${encodeURIComponent(clusterId)}`), expectJson: true },
+      `get cluster ${clusterId}`,
+    );
+    return answer.data as Record<string, unknown>;
+  }
+
+  private call(spec: RequestSpec, describe: string): Promise<Answer> {
+    return withRetry(() => this.send(spec), {
+      deadline: this.opts.deadline,
+      policy: this.opts.policy,
+      log: this.opts.log,
+      describe,
+    });
+  }
+
+  /** One exchange (plus one token renewal on 401 for password auth). Throws CssApiError. */
+  private async send(spec: RequestSpec, renewed = false): Promise<Answer> {
+    const { target, credentials } = this.opts;
+    const url = new URL(target.baseUrl + spec.path);
+    for (const [k, v] of Object.entries(spec.query ?? {})) url.searchParams.set(k, String(v));
+    const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
+    const headers: Record<string, string> = { "X-Project-Id": target.projectId };
+    if (body) headers["Content-Type"] = "application/json;charset=utf8";
+    await this.authenticate(spec.method, url, headers, body);
+
+    const started = Date.now();
+    const response = await this.exchange(spec.method, url, headers, body);
+    const answer = this.toAnswer(spec, response);
+    this.opts.log.debug(
+      `${spec.method} ${url.pathname}${url.search} -> ${response.status} in ${Date.now() - started} ms${answer.requestId ? ` (request id ${answer.requestId})` : ""}`,
+    );
+    if (response.status === 401 && credentials.kind === "password" && !renewed) {
+      // The cached token expired or was revoked: exchange the password again, once.
+      forgetToken(this.tokenKey(credentials));
+      this.opts.log.info("IAM token rejected (401); requesting a new one");
+      return this.send(spec, true);
+    }
+    if (response.status >= 200 && response.status < 300) {
+      const facts = parseErrorBody(answer.data);
+      // CSS answers some "busy" conditions as 202 with an error code in the body.
+      if (response.status === 202 && facts.code) throw this.apiError(spec, response, facts);
+      return answer;
+    }
+    throw this.apiError(spec, response, parseErrorBody(response.data));
+  }
+
+  private toAnswer(spec: RequestSpec, response: AxiosResponse<string>): Answer {
+    const requestId = headerValue(response.headers["x-request-id"]);
+    const text = typeof response.data === "string" ? response.data : "";
+    if (response.status < 200 || response.status >= 300 || !spec.expectJson) {
+      return { status: response.status, data: text, requestId };
+    }
+    try {
+      const data: unknown = JSON.parse(text);
+      if (data !== null && typeof data === "object") return { status: response.status, data, requestId };
+    } catch {
+      // handled below
+    }
+    throw new CssApiError({
+      kind: "bad-response",
+      status: response.status,
+      requestId,
+      method: spec.method,
+      path: spec.path,
+      message: text.trim() === "" ? "empty response body where JSON was expected" : `unreadable response body: ${this.scrub(summariseText(text, 120))}`,
+    });
+  }
+
+  private apiError(spec: RequestSpec, response: AxiosResponse<string>, facts: ReturnType<typeof parseErrorBody>): CssApiError {
+    const { kind, hint } = classifyHttp(response.status, facts.code, spec.method);
+    const error = new CssApiError({
+      kind,
+      hint,
+      status: response.status,
+      code: facts.code,
+      message: facts.message ? this.scrub(facts.message) : undefined,
+      requestId: headerValue(response.headers["x-request-id"]) ?? facts.requestId,
+      method: spec.method,
+      path: spec.path,
+    });
+    const retryAfterMs = parseRetryAfter(headerValue(response.headers["retry-after"]));
+    if (retryAfterMs !== undefined) Object.assign(error, { retryAfterMs });
+    return error;
+  }
+
+  private async exchange(method: string, url: URL, headers: Record<string, string>, body: string): Promise<AxiosResponse<string>> {
+    const timeout = Math.max(1, Math.min(this.opts.requestTimeoutMs, this.opts.deadline.remainingMs()));
+    try {
+      return await this.http.request<string>({ method, url: url.toString(), headers, data: body || undefined, timeout });
+    } catch (err) {
+      throw this.transportError(err, method, url.pathname);
+    }
+  }
+
+  private transportError(err: unknown, method: string, path: string): CssApiError {
+    const e = err as AxiosError & { cause?: { code?: string } };
+    const code = e.code && e.code !== "ERR_BAD_REQUEST" ? e.code : e.cause?.code;
+    const { kind, hint } = classifyNetwork(code);
+    return new CssApiError({
+      kind,
+      hint,
+      code,
+      method,
+      path,
+      message: this.scrub(
+        code === "ECONNABORTED" || code === "ETIMEDOUT"
+          ? `no answer from ${this.opts.target.baseUrl} within the request timeout`
+          : `${e.message || "network error"} (${this.opts.target.baseUrl})`,
+      ),
+    });
+  }
+
+  /** Add the auth headers for the configured credential kind. */
+  private async authenticate(method: string, url: URL, headers: Record<string, string>, body: string): Promise<void> {
+    const creds = this.opts.credentials;
+    if (creds.kind === "token") {
+      headers["X-Auth-Token"] = creds.token;
+      return;
+    }
+    if (creds.kind === "password") {
+      headers["X-Auth-Token"] = await this.passwordToken(creds);
+      return;
+    }
+    headers["Host"] = url.host;
+    headers["X-Sdk-Date"] = formatSdkDate(new Date());
+    if (creds.securityToken) headers["X-Security-Token"] = creds.securityToken;
+    const { authorization } = sign({ method, url: url.toString(), headers, body }, creds.accessKey, creds.secretKey);
+    headers["Authorization"] = authorization;
+  }
+
+  private tokenKey(creds: PasswordCredentials): string {
+    return tokenCacheKey(this.opts.target.authUrl, creds, this.opts.target.projectId);
+  }
+
+  private async passwordToken(creds: PasswordCredentials): Promise<string> {
+    const key = this.tokenKey(creds);
+    const hit = cachedToken(key);
+    if (hit) return hit;
+    const url = new URL(`${this.opts.target.authUrl}/auth/tokens?nocatalog=true`);
+    const answer = await withRetry(
+      async () => {
+        const response = await this.exchange("POST", url, { "Content-Type": "application/json;charset=utf8" }, tokenRequestBody(creds, this.opts.target.projectId));
+        if (response.status === 201 || response.status === 200) return response;
+        const facts = parseErrorBody(response.data);
+        const { kind } = classifyHttp(response.status, facts.code, "POST");
+        throw new CssApiError({
+          kind,
+          status: response.status,
+          code: facts.code,
+          message: this.scrub(facts.message ?? "IAM refused the token request"),
+          hint:
+            response.status === 401
+              ? `IAM rejected the username/password for user "${creds.username}" in domain "${creds.domainName}"`
+              : undefined,
+          requestId: headerValue(response.headers["x-request-id"]),
+          method: "POST",
+          path: url.pathname,
+        });
+      },
+      { deadline: this.opts.deadline, policy: this.opts.policy, log: this.opts.log, describe: "IAM token request" },
+    );
+    const token = headerValue(answer.headers["x-subject-token"]);
+    if (!token) {
+      throw new CssApiError({ kind: "bad-response", status: answer.status, method: "POST", path: url.pathname, message: "IAM answered without an X-Subject-Token header" });
+    }
+    let expiresAt: string | undefined;
+    try {
+      expiresAt = (JSON.parse(answer.data) as { token?: { expires_at?: string } }).token?.expires_at;
+    } catch {
+      expiresAt = undefined;
+    }
+    storeToken(key, token, expiresAt);
+    return token;
+  }
+
+  private scrub(text: string): string {
+    return redactSecrets(text, this.opts.secrets);
+  }
+}
+
+function headerValue(v: unknown): string | undefined {
+  if (typeof v === "string" && v !== "") return v;
+  if (Array.isArray(v) && typeof v[0] === "string") return v[0];
+  return undefined;
+}
+
+/** One row of GET .../connections in our output shape (tolerant of both field spellings). */
+export function toObserved(row: unknown): ObservedConnection | undefined {
+  if (row === null || typeof row !== "object") return undefined;
+  const r = row as Record<string, unknown>;
+  if (typeof r.id !== "string") return undefined;
+  const str = (...vals: unknown[]) => vals.find((v): v is string => typeof v === "string" && v !== "");
+  const c: ObservedConnection = { id: r.id, status: str(r.status) ?? "unknown" };
+  const domainId = str(r.domain_id, r.domainId);
+  const vpcepIp = str(r.vpcepIp, r.vpcep_ip);
+  const vpcepDnsName = str(r.vpcepDnsName, r.vpcep_dns_name);
+  const updatedAt = str(r.update_at, r.updated_at, r.updateAt);
+  if (domainId) c.domainId = domainId;
+  if (vpcepIp) c.vpcepIp = vpcepIp;
+  if (vpcepDnsName) c.vpcepDnsName = vpcepDnsName;
+  if (updatedAt) c.updatedAt = updatedAt;
+  return c;
+}

@@ -1,0 +1,177 @@
+/**
+ * Self-inflicted conflicts: the engine runs resources in parallel and they all share one provider
+ * process. For each cluster, calls are serialised (one POST in flight), concurrent requests for the
+ * same action are coalesced into one POST, and concurrent status polls share one listing.
+ * The state lives on globalThis so every copy of this module in the process (one per serialized
+ * provider) shares it; it is created at run time and never serialized.
+ */
+import { Deadline, sleep } from "./deadline";
+import { CssApiError, isRetryable } from "./errors";
+import type { ApprovalAction } from "./types";
+
+export interface QueuedAction {
+  action: ApprovalAction;
+  ids: readonly string[];
+  deadline: Deadline;
+  /** Sends one POST for the given ids (with its own retries). */
+  send: (ids: readonly string[]) => Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Pick the next batch (pure): the head's action, plus every later request for the same action that
+ * does not touch an endpoint an earlier request of the other action is about to change, so the
+ * order the engine asked for is kept where it matters.
+ */
+export function pickBatch<T extends Pick<QueuedAction, "action" | "ids">>(queue: readonly T[]): T[] {
+  if (queue.length === 0) return [];
+  const action = queue[0].action;
+  const blocked = new Set<string>();
+  const batch: T[] = [];
+  for (const item of queue) {
+    if (item.action === action) {
+      if (!item.ids.some((id) => blocked.has(id))) batch.push(item);
+      else item.ids.forEach((id) => blocked.add(id));
+    } else {
+      item.ids.forEach((id) => blocked.add(id));
+    }
+  }
+  return batch;
+}
+
+/** The union of the batch's endpoint ids, sorted. */
+export function mergeIds(batch: readonly Pick<QueuedAction, "ids">[]): string[] {
+  return [...new Set(batch.flatMap((b) => b.ids))].sort();
+}
+
+interface ClusterLane {
+  queue: QueuedAction[];
+  running: boolean;
+  listing?: { startedAt: number; promise: Promise<unknown> };
+}
+
+export interface CoordinatorStats {
+  posts: number;
+  coalescedRequests: number;
+}
+
+export class ClusterCoordinator {
+  private readonly lanes = new Map<string, ClusterLane>();
+  readonly stats: CoordinatorStats = { posts: 0, coalescedRequests: 0 };
+
+  /** @param gatherMs how long the first request waits for concurrent ones to join its POST. */
+  constructor(private readonly gatherMs: number = 25) {}
+
+  private lane(key: string): ClusterLane {
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { queue: [], running: false };
+      this.lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  /** Queue an action for a cluster; resolves when a POST carrying these ids succeeded. */
+  submit(
+    key: string,
+    action: ApprovalAction,
+    ids: readonly string[],
+    deadline: Deadline,
+    send: (ids: readonly string[]) => Promise<void>,
+  ): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.lane(key).queue.push({ action, ids, deadline, send, resolve, reject });
+      void this.drain(key);
+    });
+  }
+
+  private async drain(key: string): Promise<void> {
+    const lane = this.lane(key);
+    if (lane.running) return;
+    lane.running = true;
+    try {
+      if (this.gatherMs > 0) await sleep(this.gatherMs);
+      while (lane.queue.length > 0) {
+        this.dropExpired(lane);
+        const batch = pickBatch(lane.queue);
+        if (batch.length === 0) break;
+        lane.queue = lane.queue.filter((q) => !batch.includes(q));
+        await this.run(batch);
+      }
+    } finally {
+      lane.running = false;
+      if (lane.queue.length > 0) void this.drain(key);
+    }
+  }
+
+  private dropExpired(lane: ClusterLane): void {
+    lane.queue = lane.queue.filter((q) => {
+      if (!q.deadline.expired()) return true;
+      q.reject(
+        new CssApiError({
+          kind: "deadline",
+          message: `the deadline of ${q.deadline.timeoutSeconds}s passed while waiting for earlier calls on the same cluster`,
+        }),
+      );
+      return false;
+    });
+  }
+
+  private async run(batch: QueuedAction[]): Promise<void> {
+    // The request with the most time left sends for everyone.
+    const sender = batch.reduce((a, b) => (b.deadline.expiresAt > a.deadline.expiresAt ? b : a));
+    this.stats.posts++;
+    this.stats.coalescedRequests += batch.length;
+    try {
+      await sender.send(mergeIds(batch));
+      batch.forEach((b) => b.resolve());
+    } catch (err) {
+      const isolate = batch.length > 1 && err instanceof CssApiError && !isRetryable(err.kind) && err.kind !== "deadline" && err.kind !== "auth";
+      if (!isolate) {
+        batch.forEach((b) => b.reject(err));
+        return;
+      }
+      // One request's bad id must not fail the others: send each on its own.
+      for (const b of batch) {
+        this.stats.posts++;
+        try {
+          await b.send(b.ids);
+          b.resolve();
+        } catch (e) {
+          b.reject(e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Share one listing among concurrent pollers. A poller joins a listing in flight only if it started
+   * at or after `notBefore` (so it reflects the caller's own POST); otherwise a new one starts.
+   */
+  sharedList<T>(key: string, notBefore: number, fetch: () => Promise<T>): Promise<T> {
+    const lane = this.lane(key);
+    const current = lane.listing;
+    if (current && current.startedAt >= notBefore) return current.promise as Promise<T>;
+    const startedAt = now();
+    const promise = fetch().finally(() => {
+      if (lane.listing?.promise === promise) lane.listing = undefined;
+    });
+    lane.listing = { startedAt, promise };
+    return promise;
+  }
+}
+
+/** A monotonic clock for ordering listings after POSTs. */
+export function now(): number {
+  return performance.now();
+}
+
+const COORDINATOR_KEY = "__pulumiCssVpcepCoordinator";
+
+/** The process-wide coordinator. */
+export function processCoordinator(): ClusterCoordinator {
+  const g = globalThis as unknown as Record<string, ClusterCoordinator | undefined>;
+  return (g[COORDINATOR_KEY] ??= new ClusterCoordinator());
+}

@@ -1,0 +1,220 @@
+/**
+ * API errors and their classification (pure: no I/O). Every failure the client raises is a
+ * `CssApiError` carrying what an operator needs: HTTP status, CSS error code, message, request id.
+ */
+
+export type ErrorKind =
+  | "conflict" // 409, or "operation not allowed in the current status": retry later
+  | "throttled" // 429
+  | "unavailable" // 502/503/504 from a gateway
+  | "network" // connection reset, socket timeout: the request may not have arrived
+  | "bad-response" // a 2xx whose body is not the JSON we expect
+  | "auth" // 401: bad keys, expired token, clock skew
+  | "forbidden" // 403 other than "cluster gone"
+  | "parameter" // 400 parameter errors: the body-field fallback looks at these
+  | "precondition" // 412: VPCEP service not enabled, or cluster not available
+  | "cluster-gone" // the cluster does not exist (any of the codes CSS uses for it)
+  | "service-disabled" // CSS.5182: the VPC endpoint service is not enabled on the cluster
+  | "not-found" // 404 on something other than the cluster
+  | "unreachable" // DNS failure, connection refused: wrong region or endpoint
+  | "tls" // certificate not trusted
+  | "deadline" // the operation's timeoutSeconds ran out
+  | "client" // other 4xx
+  | "server"; // 500 and other 5xx
+
+// Constant lists are arrays, not Sets: the closure serializer copies a Set as an empty object.
+
+/** Codes CSS uses for "the cluster does not exist" (the 403 CSS.0015 is also "access denied"). */
+export const CLUSTER_GONE_CODES: readonly string[] = ["CSS.0015", "CSS.0047", "CSS.3027", "CSS.1103", "CSS.0002", "CSS.0022"];
+/** 400 codes that mean "the parameters are wrong": the trigger for the endpoint_id_list/endpointIdList fallback. */
+export const PARAMETER_CODES: readonly string[] = ["CSS.0001", "CSS.0006", "CSS.0017"];
+/** 400/202 codes that mean "busy, try again later". */
+export const BUSY_CODES: readonly string[] = ["CSS.5090", "CSS.5140", "CSS.0077", "CSS.0011"];
+
+// A 2xx with an unreadable body only happens on GETs (POST bodies are ignored), so it is safe to retry.
+const RETRYABLE: readonly ErrorKind[] = ["conflict", "throttled", "unavailable", "network", "bad-response"];
+const UNREACHABLE_CODES: readonly string[] = ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH"];
+const TLS_CODES: readonly string[] = [
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_UNTRUSTED",
+];
+
+export interface ErrorFacts {
+  status?: number;
+  code?: string;
+  message?: string;
+  requestId?: string;
+}
+
+export interface Classification {
+  kind: ErrorKind;
+  retryable: boolean;
+  /** What the user should do, when we can tell. */
+  hint?: string;
+}
+
+/** Classify an HTTP answer (status + CSS code). */
+export function classifyHttp(status: number, code: string | undefined, method: string): Classification {
+  const kind = httpKind(status, code, method);
+  return { kind, retryable: RETRYABLE.includes(kind), hint: hintFor(kind, status, code) };
+}
+
+function httpKind(status: number, code: string | undefined, method: string): ErrorKind {
+  if (code === "CSS.5182") return "service-disabled";
+  if (code && CLUSTER_GONE_CODES.includes(code)) return "cluster-gone";
+  if (code && BUSY_CODES.includes(code)) return "conflict";
+  if (status === 409) return "conflict";
+  if (status === 429) return "throttled";
+  if (status === 502 || status === 503 || status === 504) return "unavailable";
+  if (status === 401) return "auth";
+  if (status === 403) return "forbidden";
+  if (status === 412) return "precondition";
+  if (status === 404) return method === "GET" && !code ? "cluster-gone" : "not-found";
+  if (status === 400 && code && PARAMETER_CODES.includes(code)) return "parameter";
+  if (status >= 500) return "server";
+  return "client";
+}
+
+function hintFor(kind: ErrorKind, status: number, code: string | undefined): string | undefined {
+  switch (kind) {
+    case "precondition":
+      return "is the VPC endpoint service enabled on the cluster, and is the cluster available (not being created, restarted or frozen)?";
+    case "service-disabled":
+      return "enable the VPC endpoint service on the cluster first (CSS console, or the cluster's vpcep_endpoint setting)";
+    case "cluster-gone":
+      return "check clusterId and projectId; CSS answers this code when the cluster does not exist or the credentials may not see it";
+    case "auth":
+      return "check the credentials (access key/secret key, token, or username/password) and the machine's clock (signed requests must be within 15 minutes of server time); five failed AK/SK attempts in a row lock the key for 5 minutes";
+    case "forbidden":
+      return code === "CSS.0010"
+        ? "the credentials lack permission: grant css:VPCEndpoint:manageConnection (Huawei IAM) or the CSS admin role"
+        : "the credentials may not perform this call on this project or cluster";
+    case "parameter":
+      return "the API rejected the request parameters";
+    case "server":
+      return status === 500 ? "the CSS service failed internally; try again later or contact the cloud's support with the request id" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Classify a transport failure (no HTTP answer). */
+export function classifyNetwork(errorCode: string | undefined): Classification {
+  if (errorCode && TLS_CODES.includes(errorCode)) {
+    return {
+      kind: "tls",
+      retryable: false,
+      hint: "the server's TLS certificate is not trusted; add your CA bundle with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (verification is never switched off)",
+    };
+  }
+  if (errorCode && UNREACHABLE_CODES.includes(errorCode)) {
+    return { kind: "unreachable", retryable: false, hint: "check region, cloud and endpoint, and HTTPS_PROXY if you need a proxy" };
+  }
+  return { kind: "network", retryable: true };
+}
+
+/** True for the error kinds that mean "nothing left to delete". */
+export function isGone(kind: ErrorKind): boolean {
+  return kind === "cluster-gone" || kind === "service-disabled";
+}
+
+export function isRetryable(kind: ErrorKind): boolean {
+  return RETRYABLE.includes(kind);
+}
+
+/** Pull code, message and request id out of any of the three error body shapes CSS and its gateway use. */
+export function parseErrorBody(body: unknown): ErrorFacts {
+  if (typeof body === "string") {
+    const trimmed = body.trim();
+    if (trimmed.startsWith("{")) {
+      try {
+        return parseErrorBody(JSON.parse(trimmed));
+      } catch {
+        // fall through: not JSON after all
+      }
+    }
+    return trimmed ? { message: summariseText(trimmed) } : {};
+  }
+  if (body === null || typeof body !== "object") return {};
+  const b = body as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : undefined);
+  // IAM wraps its errors: {"error":{"code":401,"message":"..."}}
+  if (b.error && typeof b.error === "object") {
+    const e = b.error as Record<string, unknown>;
+    return { code: str(e.code) && `IAM.${str(e.code)}`, message: str(e.message) ?? str(e.title) };
+  }
+  return {
+    code: str(b.errCode) ?? str(b.error_code) ?? str(b.code),
+    message: str(b.externalMessage) ?? str(b.error_msg) ?? str(b.message) ?? str(b.errMsg),
+    requestId: str(b.request_id),
+  };
+}
+
+/** Shorten a non-JSON body (e.g. a gateway's HTML page) into one readable line. */
+export function summariseText(text: string, max = 200): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
+  const plain = (title ?? text.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+  return plain.length > max ? `${plain.slice(0, max)}…` : plain;
+}
+
+/** Replace every occurrence of the given secret values with "***". */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join("***");
+  }
+  return out;
+}
+
+export interface CssApiErrorInit extends ErrorFacts {
+  kind: ErrorKind;
+  method?: string;
+  path?: string;
+  hint?: string;
+  attempts?: number;
+  cause?: unknown;
+}
+
+/** The one error type the client throws. Its message names the call and never holds a credential. */
+export class CssApiError extends Error {
+  readonly kind: ErrorKind;
+  readonly status?: number;
+  readonly code?: string;
+  readonly requestId?: string;
+  readonly apiMessage?: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly hint?: string;
+  attempts?: number;
+
+  constructor(init: CssApiErrorInit) {
+    super(formatMessage(init));
+    this.name = "CssApiError";
+    this.kind = init.kind;
+    this.status = init.status;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.apiMessage = init.message;
+    this.method = init.method;
+    this.path = init.path;
+    this.hint = init.hint;
+    this.attempts = init.attempts;
+  }
+}
+
+function formatMessage(init: CssApiErrorInit): string {
+  const call = init.method && init.path ? `${init.method} ${init.path}` : "CSS API call";
+  const parts = [`${call} failed`];
+  const detail = [init.status !== undefined ? `HTTP ${init.status}` : undefined, init.code].filter(Boolean).join(" ");
+  if (detail) parts[0] += ` (${detail})`;
+  if (init.message) parts.push(init.message);
+  if (init.hint) parts.push(init.hint);
+  if (init.requestId) parts.push(`request id ${init.requestId}`);
+  return parts.join(": ").replace(/: request id/, "; request id");
+}

@@ -1,0 +1,6 @@
+/** pulumi-css-vpcep: accept or reject VPC endpoint connections to a CSS cluster (OTC, Huawei Cloud). */
+export { VpcepConnectionApproval, VpcepConnectionApprovalArgs } from "./resource";
+export { VpcepConnectionApprovalProvider } from "./provider";
+export type { ApprovalAction, ApprovalInputs, ApprovalOutputs, Cloud, ConnectionStatus, ObservedConnection } from "./types";
+export { CssApiError } from "./errors";
+export type { ErrorKind } from "./errors";

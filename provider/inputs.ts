@@ -1,0 +1,176 @@
+/**
+ * Input validation and normalisation (pure: no I/O). `check` calls this; so does every CRUD method,
+ * because state written by older provider code may lack defaults.
+ */
+import type { ApprovalAction, ApprovalInputs, Cloud } from "./types";
+
+/** Pulumi's placeholder for a value not known until another resource is created (preview only). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+const ACTIONS: readonly ApprovalAction[] = ["receive", "reject"];
+const CLOUDS: readonly Cloud[] = ["otc", "huaweicloud"];
+// Region names of both clouds: eu-de, eu-ch2, cn-north-4, ap-southeast-1, la-south-2, eu-west-101 ...
+const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** True when `value` is, or contains, Pulumi's unknown sentinel. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** Loopback hosts may be reached over plain http (the emulator); anything else must be https. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Why `value` is not a usable CSS endpoint override, or undefined when it is. */
+export function endpointUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `endpoint must be an absolute URL such as https://css.eu-de.otc.t-systems.com, got "${value}"`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return `endpoint must use https://, got "${url.protocol}"`;
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    return "endpoint must use https:// (plain http:// is accepted only for a loopback emulator)";
+  }
+  if (url.username || url.password) return "endpoint must not contain credentials";
+  if (url.search || url.hash) return "endpoint must not contain a query or fragment";
+  return undefined;
+}
+
+/** Why `value` is not a plausible region name, or undefined when it is. */
+export function regionProblem(value: string): string | undefined {
+  return REGION_PATTERN.test(value)
+    ? undefined
+    : `region must be a region name such as "eu-de" or "cn-north-4", got "${value}"`;
+}
+
+/** Sort and de-duplicate endpoint ids: the list is a set. */
+export function normaliseEndpointIds(ids: readonly string[]): string[] {
+  return [...new Set(ids.map((id) => id.trim()))].sort();
+}
+
+export interface CheckResult {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+}
+
+/**
+ * Validate raw inputs and apply defaults. Unknown values pass through untouched (never a failure:
+ * preview must work when, for example, the endpoint ids come from a resource not yet created).
+ */
+export function checkInputs(news: Record<string, unknown>): CheckResult {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
+  const out: Record<string, unknown> = { ...news };
+
+  const clusterId = news.clusterId;
+  if (clusterId === undefined || clusterId === null || clusterId === "") {
+    fail("clusterId", "clusterId is required: the ID of the CSS cluster whose VPC endpoint service the endpoints connect to");
+  } else if (typeof clusterId !== "string") {
+    fail("clusterId", `clusterId must be a string, got ${typeof clusterId}`);
+  } else if (clusterId !== UNKNOWN && clusterId.trim() === "") {
+    fail("clusterId", "clusterId must not be blank");
+  } else if (clusterId !== UNKNOWN) {
+    out.clusterId = clusterId.trim();
+  }
+
+  const ids = news.endpointIds;
+  if (ids === UNKNOWN) {
+    // The whole list is unknown: nothing to check yet.
+  } else if (!Array.isArray(ids)) {
+    fail("endpointIds", "endpointIds is required: a non-empty list of VPC endpoint IDs");
+  } else if (ids.length === 0) {
+    fail("endpointIds", "endpointIds must contain at least one VPC endpoint ID");
+  } else {
+    ids.forEach((id, i) => {
+      if (typeof id !== "string") fail(`endpointIds[${i}]`, `endpointIds[${i}] must be a string, got ${id === null ? "null" : typeof id}`);
+      else if (id.trim() === "") fail(`endpointIds[${i}]`, `endpointIds[${i}] must not be empty`);
+    });
+    if (!ids.some((id) => id === UNKNOWN) && ids.every((id) => typeof id === "string")) {
+      out.endpointIds = normaliseEndpointIds(ids as string[]);
+    }
+  }
+
+  const action = news.action ?? "receive";
+  if (action !== UNKNOWN && !ACTIONS.includes(action as ApprovalAction)) {
+    fail("action", `action must be "receive" or "reject", got ${JSON.stringify(action)}`);
+  }
+  out.action = action;
+
+  const rejectOnDelete = news.rejectOnDelete ?? true;
+  if (rejectOnDelete !== UNKNOWN && typeof rejectOnDelete !== "boolean") {
+    fail("rejectOnDelete", `rejectOnDelete must be true or false, got ${JSON.stringify(rejectOnDelete)}`);
+  }
+  out.rejectOnDelete = rejectOnDelete;
+
+  const timeout = news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (timeout !== UNKNOWN && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)) {
+    fail("timeoutSeconds", `timeoutSeconds must be a positive number of seconds, got ${JSON.stringify(timeout)}`);
+  }
+  out.timeoutSeconds = timeout;
+
+  checkOptionalString(news, "projectId", fail, () => undefined);
+  checkOptionalString(news, "region", fail, regionProblem);
+  checkOptionalString(news, "endpoint", fail, endpointUrlProblem);
+  checkOptionalString(news, "cloud", fail, (v) =>
+    CLOUDS.includes(v as Cloud) ? undefined : `cloud must be "otc" or "huaweicloud", got "${v}"`,
+  );
+  if (typeof news.endpoint === "string" && news.endpoint !== UNKNOWN && !endpointUrlProblem(news.endpoint)) {
+    out.endpoint = news.endpoint.replace(/\/+$/, "");
+  }
+  return { inputs: out, failures };
+}
+
+function checkOptionalString(
+  news: Record<string, unknown>,
+  key: "projectId" | "region" | "endpoint" | "cloud",
+  fail: (property: string, reason: string) => void,
+  problem: (value: string) => string | undefined,
+): void {
+  const value = news[key];
+  if (value === undefined || value === null || value === UNKNOWN) return;
+  if (typeof value !== "string" || value.trim() === "") {
+    fail(key, `${key} must be a non-empty string when set, got ${JSON.stringify(value)}`);
+    return;
+  }
+  const reason = problem(value);
+  if (reason) fail(key, reason);
+}
+
+/**
+ * Read fully-known, validated inputs out of a property bag (check's output, or state written by any
+ * earlier version of this provider). Throws on anything `checkInputs` would reject.
+ */
+export function toApprovalInputs(props: Record<string, unknown>): ApprovalInputs {
+  const { inputs, failures } = checkInputs(props);
+  if (failures.length > 0) {
+    throw new Error(`invalid inputs: ${failures.map((f) => f.reason).join("; ")}`);
+  }
+  if (containsUnknown(inputs)) throw new Error("inputs still contain unknown values");
+  const result: ApprovalInputs = {
+    clusterId: inputs.clusterId as string,
+    endpointIds: inputs.endpointIds as string[],
+    action: inputs.action as ApprovalAction,
+    rejectOnDelete: inputs.rejectOnDelete as boolean,
+    timeoutSeconds: inputs.timeoutSeconds as number,
+  };
+  for (const key of ["region", "projectId", "cloud", "endpoint"] as const) {
+    const value = inputs[key];
+    if (typeof value === "string") (result as unknown as Record<string, unknown>)[key] = value;
+  }
+  return result;
+}

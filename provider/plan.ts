@@ -1,0 +1,169 @@
+/**
+ * Diff and action planning (pure: no I/O). Given what the user declares and what the cluster reports,
+ * decide what changes, which endpoints to receive or reject, and when a wait is over.
+ */
+import { UNKNOWN, containsUnknown, normaliseEndpointIds } from "./inputs";
+import type { ApprovalAction, ConnectionStatus, ObservedConnection } from "./types";
+import { TARGET_STATUS } from "./types";
+
+/** Inputs whose change means a different API object: the resource is replaced. */
+export const REPLACE_KEYS = ["clusterId", "region", "projectId", "cloud", "endpoint"] as const;
+/** Inputs that are updated in place (the last two need no API call, only new state). */
+export const UPDATE_KEYS = ["endpointIds", "action", "rejectOnDelete", "timeoutSeconds"] as const;
+
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** Why: the input names that changed, and "connections" when observed statuses drifted. */
+  changed: string[];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const sa = normaliseEndpointIds(a.filter((x): x is string => typeof x === "string"));
+    const sb = normaliseEndpointIds(b.filter((x): x is string => typeof x === "string"));
+    return sa.length === sb.length && sa.every((x, i) => x === sb[i]);
+  }
+  return a === b;
+}
+
+/** Endpoints whose last observed status is not the target for `action` (missing counts as drift). */
+export function driftedEndpoints(
+  endpointIds: readonly string[],
+  action: ApprovalAction,
+  observed: readonly ObservedConnection[] | undefined,
+): string[] {
+  if (!observed) return [];
+  const byId = new Map(observed.map((c) => [c.id, c.status]));
+  return endpointIds.filter((id) => byId.get(id) !== TARGET_STATUS[action]);
+}
+
+/**
+ * Compare old outputs (which carry the old inputs) with new, checked inputs.
+ * Defaults are applied to `olds` too, so state from older provider code compares fairly.
+ */
+export function diffApproval(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  const withDefaults = (p: Record<string, unknown>): Record<string, unknown> => ({
+    ...p,
+    action: p.action ?? "receive",
+    rejectOnDelete: p.rejectOnDelete ?? true,
+    timeoutSeconds: p.timeoutSeconds ?? 600,
+  });
+  const o = withDefaults(olds);
+  const n = withDefaults(news);
+  const replaces: string[] = [];
+  const changed: string[] = [];
+
+  for (const key of REPLACE_KEYS) {
+    if (n[key] === UNKNOWN || !sameValue(o[key], n[key])) replaces.push(key);
+  }
+  for (const key of UPDATE_KEYS) {
+    if (containsUnknown(n[key]) || !sameValue(o[key], n[key])) changed.push(key);
+  }
+  // Drift seen by the last refresh: an endpoint declared here is not in its target status.
+  if (
+    replaces.length === 0 &&
+    Array.isArray(n.endpointIds) &&
+    !containsUnknown(n.endpointIds) &&
+    (n.action === "receive" || n.action === "reject") &&
+    Array.isArray(o.connections)
+  ) {
+    const drift = driftedEndpoints(n.endpointIds as string[], n.action, o.connections as ObservedConnection[]);
+    if (drift.length > 0) changed.push("connections");
+  }
+  return {
+    changes: replaces.length > 0 || changed.length > 0,
+    replaces,
+    // Same cluster, new resource: creating first would accept endpoints that deleting the old one then
+    // rejects. Delete first whenever the replacement may touch the same cluster.
+    deleteBeforeReplace: replaces.length > 0 && (n.clusterId === UNKNOWN || o.clusterId === n.clusterId),
+    changed: [...replaces, ...changed],
+  };
+}
+
+export interface ActionPlan {
+  receive: string[];
+  reject: string[];
+  /** Declared endpoints that are not connected to the cluster at all. */
+  missing: string[];
+}
+
+export interface PlanRequest {
+  /** Endpoints that must reach the target status of `action`. */
+  desired: readonly string[];
+  action: ApprovalAction;
+  /** Endpoints no longer declared; rejected when `rejectRemoved`. */
+  removed?: readonly string[];
+  rejectRemoved?: boolean;
+  observed: readonly ObservedConnection[];
+}
+
+/**
+ * What to send: only endpoints not already in their target status, so re-applying is idempotent and
+ * costs no POST. A removed endpoint that is gone or already rejected needs nothing.
+ */
+export function planActions(req: PlanRequest): ActionPlan {
+  const status = new Map(req.observed.map((c) => [c.id, c.status]));
+  const plan: ActionPlan = { receive: [], reject: [], missing: [] };
+  const target = TARGET_STATUS[req.action];
+  for (const id of normaliseEndpointIds(req.desired)) {
+    const current = status.get(id);
+    if (current === undefined) plan.missing.push(id);
+    else if (current !== target) plan[req.action].push(id);
+  }
+  if (req.rejectRemoved) {
+    const desired = new Set(req.desired);
+    for (const id of normaliseEndpointIds(req.removed ?? [])) {
+      const current = status.get(id);
+      if (!desired.has(id) && current !== undefined && current !== "rejected" && current !== "deleting") {
+        plan.reject.push(id);
+      }
+    }
+  }
+  return plan;
+}
+
+export interface WaitProgress {
+  done: boolean;
+  /** Endpoints not yet in their target status, with what they show now. */
+  pending: { id: string; status: ConnectionStatus; want: ConnectionStatus }[];
+  /** Endpoints that disappeared from the cluster. */
+  vanished: string[];
+  /** Endpoints in a terminal status that is not the target (e.g. `failed`). */
+  failed: { id: string; status: ConnectionStatus }[];
+}
+
+// An array, not a Set: the closure serializer copies a Set as an empty object.
+const TERMINAL_FAILURES: readonly string[] = ["failed"];
+
+/** Has every endpoint reached its target? `targets` maps endpoint id to wanted status. */
+export function assessProgress(
+  targets: ReadonlyMap<string, ConnectionStatus>,
+  observed: readonly ObservedConnection[],
+): WaitProgress {
+  const status = new Map(observed.map((c) => [c.id, c.status]));
+  const progress: WaitProgress = { done: true, pending: [], vanished: [], failed: [] };
+  for (const [id, want] of targets) {
+    const current = status.get(id);
+    if (current === undefined) {
+      progress.vanished.push(id);
+    } else if (current !== want) {
+      if (TERMINAL_FAILURES.includes(current)) progress.failed.push({ id, status: current });
+      else progress.pending.push({ id, status: current, want });
+    }
+  }
+  progress.done = progress.pending.length === 0 && progress.failed.length === 0;
+  return progress;
+}
+
+/** The endpoint sets an update must handle: added, removed, and kept. */
+export function endpointChanges(oldIds: readonly string[], newIds: readonly string[]) {
+  const o = new Set(oldIds);
+  const n = new Set(newIds);
+  return {
+    added: [...n].filter((id) => !o.has(id)).sort(),
+    removed: [...o].filter((id) => !n.has(id)).sort(),
+    kept: [...n].filter((id) => o.has(id)).sort(),
+  };
+}

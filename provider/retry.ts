@@ -1,0 +1,115 @@
+/**
+ * The retry policy: which failures are retried (409, 429, 502/503/504, network resets and timeouts),
+ * how long to wait (exponential backoff with full jitter, or the server's Retry-After), and the bound
+ * (the operation's deadline, and a maximum attempt count). p-retry runs the loop; the delay is ours,
+ * because p-retry's own timer cannot honour Retry-After or a deadline.
+ */
+import pRetry = require("p-retry");
+import { CssApiError, isRetryable } from "./errors";
+import { Deadline, sleep } from "./deadline";
+import type { Logger } from "./log";
+
+export interface RetryPolicy {
+  /** First backoff step. */
+  baseMs: number;
+  /** Largest backoff step (before jitter). */
+  capMs: number;
+  /** Hard bound on attempts for one call, whatever the deadline. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 500, capMs: 20_000, maxAttempts: 60 };
+
+/** Full jitter: a uniform pick in [0, min(cap, base * 2^(attempt-1))]. `attempt` counts from 1. */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, nowMs: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(parseFloat(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/** The wait before the next attempt: the server's Retry-After when given, else backoff with jitter. */
+export function retryDelay(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  return retryAfterMs !== undefined ? retryAfterMs : backoffDelay(attempt, policy, random);
+}
+
+export interface RetryOptions {
+  deadline: Deadline;
+  policy: RetryPolicy;
+  log: Logger;
+  /** Names the call in log lines and errors, e.g. "POST .../connections (cluster c1)". */
+  describe: string;
+  random?: () => number;
+}
+
+/**
+ * Run `call` until it succeeds, fails with an error that is not retryable, or the next wait would
+ * pass the deadline. Every retry is logged with status, error code and request id.
+ */
+export async function withRetry<T>(call: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  const { deadline, policy, log, describe } = opts;
+  return pRetry(
+    async (attempt) => {
+      try {
+        return await call(attempt);
+      } catch (err) {
+        if (err instanceof CssApiError) err.attempts = attempt;
+        if (!(err instanceof CssApiError) || !isRetryable(err.kind)) throw new pRetry.AbortError(asError(err));
+        throw err;
+      }
+    },
+    {
+      retries: policy.maxAttempts - 1,
+      // p-retry schedules the next attempt immediately; onFailedAttempt does the real waiting.
+      minTimeout: 0,
+      maxTimeout: 0,
+      factor: 1,
+      randomize: false,
+      onFailedAttempt: async (failure) => {
+        const err = failure as unknown as CssApiError & { attemptNumber: number; retryAfterMs?: number };
+        const attempt = err.attemptNumber;
+        if (attempt >= policy.maxAttempts) throw giveUp(err, attempt, `${policy.maxAttempts} attempts`, deadline);
+        const wait = retryDelay(attempt, err.retryAfterMs, policy, opts.random);
+        if (wait >= deadline.remainingMs()) {
+          throw giveUp(err, attempt, `the deadline of ${deadline.timeoutSeconds}s would pass before the next retry`, deadline);
+        }
+        log.warn(
+          `retrying ${describe} in ${wait} ms (attempt ${attempt} failed: ${[err.status && `HTTP ${err.status}`, err.code, err.kind]
+            .filter(Boolean)
+            .join(" ")}${err.requestId ? `, request id ${err.requestId}` : ""})`,
+        );
+        await sleep(wait);
+      },
+    },
+  );
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function giveUp(last: CssApiError, attempts: number, why: string, deadline: Deadline): CssApiError {
+  const error = new CssApiError({
+    kind: "deadline",
+    status: last.status,
+    code: last.code,
+    requestId: last.requestId,
+    method: last.method,
+    path: last.path,
+    attempts,
+    message: `gave up after ${attempts} attempts in ${(deadline.elapsedMs() / 1000).toFixed(1)}s (${why}); last answer: ${last.apiMessage ?? last.kind}`,
+  });
+  return error;
+}
