@@ -11,7 +11,8 @@ export interface Logger {
   warn(message: string): void;
 }
 
-const AUTH_HEADERS = /\b(authorization|x-auth-token|x-security-token|x-subject-token)\s*[:=]\s*("[^"]*"|[^\s,;}]+)/gi;
+// Header name (optionally JSON-quoted), then the value up to the end of the line, a quote or a brace.
+const AUTH_HEADERS = /\b(authorization|x-auth-token|x-security-token|x-subject-token)"?\s*[:=]\s*("[^"]*"|[^\n"}]*)/gi;
 
 /** Redact auth headers wherever they appear in a line, then every known secret value. */
 export function redactLine(line: string, secrets: readonly (string | undefined)[]): string {
