@@ -7,7 +7,7 @@ import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import { formatSdkDate, sign } from "./auth/signer";
 import { PasswordCredentials, cachedToken, forgetToken, storeToken, tokenCacheKey, tokenRequestBody } from "./auth/token";
 import { Deadline } from "./deadline";
-import { CssApiError, classifyHttp, classifyNetwork, parseErrorBody, redactSecrets, summariseText } from "./errors";
+import { CssApiError, classifyHttp, cssApiError, isCssApiError, classifyNetwork, parseErrorBody, redactSecrets, summariseText } from "./errors";
 import type { Logger } from "./log";
 import { RetryPolicy, parseRetryAfter, withRetry } from "./retry";
 import type { Credentials, Target } from "./settings";
@@ -122,7 +122,7 @@ export class CssClient {
       await send(first);
       memory.set(host, first);
     } catch (err) {
-      if (!(err instanceof CssApiError) || err.kind !== "parameter") throw err;
+      if (!isCssApiError(err) || err.kind !== "parameter") throw err;
       const other: BodyStyle = first === "snake" ? "camel" : "snake";
       this.opts.log.info(`the API refused "${BODY_FIELD[first]}" (${err.code}); retrying once with "${BODY_FIELD[other]}"`);
       await send(other);
@@ -191,7 +191,7 @@ export class CssClient {
     } catch {
       // handled below
     }
-    throw new CssApiError({
+    throw cssApiError({
       kind: "bad-response",
       status: response.status,
       requestId,
@@ -203,7 +203,7 @@ export class CssClient {
 
   private apiError(spec: RequestSpec, response: AxiosResponse<string>, facts: ReturnType<typeof parseErrorBody>): CssApiError {
     const { kind, hint } = classifyHttp(response.status, facts.code, spec.method);
-    const error = new CssApiError({
+    const error = cssApiError({
       kind,
       hint,
       status: response.status,
@@ -214,7 +214,7 @@ export class CssClient {
       path: spec.path,
     });
     const retryAfterMs = parseRetryAfter(headerValue(response.headers["retry-after"]));
-    if (retryAfterMs !== undefined) Object.assign(error, { retryAfterMs });
+    if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
     return error;
   }
 
@@ -231,7 +231,7 @@ export class CssClient {
     const e = err as AxiosError & { cause?: { code?: string } };
     const code = e.code && e.code !== "ERR_BAD_REQUEST" ? e.code : e.cause?.code;
     const { kind, hint } = classifyNetwork(code);
-    return new CssApiError({
+    return cssApiError({
       kind,
       hint,
       code,
@@ -278,7 +278,7 @@ export class CssClient {
         if (response.status === 201 || response.status === 200) return response;
         const facts = parseErrorBody(response.data);
         const { kind } = classifyHttp(response.status, facts.code, "POST");
-        throw new CssApiError({
+        throw cssApiError({
           kind,
           status: response.status,
           code: facts.code,
@@ -296,7 +296,7 @@ export class CssClient {
     );
     const token = headerValue(answer.headers["x-subject-token"]);
     if (!token) {
-      throw new CssApiError({ kind: "bad-response", status: answer.status, method: "POST", path: url.pathname, message: "IAM answered without an X-Subject-Token header" });
+      throw cssApiError({ kind: "bad-response", status: answer.status, method: "POST", path: url.pathname, message: "IAM answered without an X-Subject-Token header" });
     }
     let expiresAt: string | undefined;
     try {

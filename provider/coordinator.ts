@@ -3,10 +3,12 @@
  * process. For each cluster, calls are serialised (one POST in flight), concurrent requests for the
  * same action are coalesced into one POST, and concurrent status polls share one listing.
  * The state lives on globalThis so every copy of this module in the process (one per serialized
- * provider) shares it; it is created at run time and never serialized.
+ * provider) shares it; it is created at run time and never serialized. Only plain data goes there:
+ * the closure serializer emits a class it can reach from `global` as a reference to that live
+ * object, which does not exist in a fresh provider process.
  */
 import { Deadline, sleep } from "./deadline";
-import { CssApiError, isRetryable } from "./errors";
+import { cssApiError, isCssApiError, isRetryable } from "./errors";
 import type { ApprovalAction } from "./types";
 
 export interface QueuedAction {
@@ -56,12 +58,33 @@ export interface CoordinatorStats {
   coalescedRequests: number;
 }
 
-export class ClusterCoordinator {
-  private readonly lanes = new Map<string, ClusterLane>();
-  readonly stats: CoordinatorStats = { posts: 0, coalescedRequests: 0 };
+/** The coordinator's plain-data state (shared per process through globalThis). */
+export interface CoordinatorState {
+  lanes: Map<string, ClusterLane>;
+  stats: CoordinatorStats;
+}
 
-  /** @param gatherMs how long the first request waits for concurrent ones to join its POST. */
-  constructor(private readonly gatherMs: number = 25) {}
+export function newCoordinatorState(): CoordinatorState {
+  return { lanes: new Map(), stats: { posts: 0, coalescedRequests: 0 } };
+}
+
+export class ClusterCoordinator {
+  /**
+   * @param state lanes per cluster and counters
+   * @param gatherMs how long the first request waits for concurrent ones to join its POST
+   */
+  constructor(
+    private readonly state: CoordinatorState = newCoordinatorState(),
+    private readonly gatherMs: number = 25,
+  ) {}
+
+  get stats(): CoordinatorStats {
+    return this.state.stats;
+  }
+
+  private get lanes(): Map<string, ClusterLane> {
+    return this.state.lanes;
+  }
 
   private lane(key: string): ClusterLane {
     let lane = this.lanes.get(key);
@@ -110,7 +133,7 @@ export class ClusterCoordinator {
     lane.queue = lane.queue.filter((q) => {
       if (!q.deadline.expired()) return true;
       q.reject(
-        new CssApiError({
+        cssApiError({
           kind: "deadline",
           message: `the deadline of ${q.deadline.timeoutSeconds}s passed while waiting for earlier calls on the same cluster`,
         }),
@@ -128,7 +151,7 @@ export class ClusterCoordinator {
       await sender.send(mergeIds(batch));
       batch.forEach((b) => b.resolve());
     } catch (err) {
-      const isolate = batch.length > 1 && err instanceof CssApiError && !isRetryable(err.kind) && err.kind !== "deadline" && err.kind !== "auth";
+      const isolate = batch.length > 1 && isCssApiError(err) && !isRetryable(err.kind) && err.kind !== "deadline" && err.kind !== "auth";
       if (!isolate) {
         batch.forEach((b) => b.reject(err));
         return;
@@ -170,8 +193,8 @@ export function now(): number {
 
 const COORDINATOR_KEY = "__pulumiCssVpcepCoordinator";
 
-/** The process-wide coordinator. */
+/** A coordinator over the process-wide state. */
 export function processCoordinator(): ClusterCoordinator {
-  const g = globalThis as unknown as Record<string, ClusterCoordinator | undefined>;
-  return (g[COORDINATOR_KEY] ??= new ClusterCoordinator());
+  const g = globalThis as unknown as Record<string, CoordinatorState | undefined>;
+  return new ClusterCoordinator((g[COORDINATOR_KEY] ??= newCoordinatorState()));
 }

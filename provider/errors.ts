@@ -68,13 +68,14 @@ export function classifyHttp(status: number, code: string | undefined, method: s
 function httpKind(status: number, code: string | undefined, method: string): ErrorKind {
   if (code === "CSS.5182") return "service-disabled";
   if (code && CLUSTER_GONE_CODES.includes(code)) return "cluster-gone";
-  if (code && BUSY_CODES.includes(code)) return "conflict";
+  // 412 never retries, whatever code comes with it (the emulator and CSS pair it with CSS.0011).
+  if (status === 412) return "precondition";
+  if (code && BUSY_CODES.includes(code) && (status === 400 || status === 202)) return "conflict";
   if (status === 409) return "conflict";
   if (status === 429) return "throttled";
   if (status === 502 || status === 503 || status === 504) return "unavailable";
   if (status === 401) return "auth";
   if (status === 403) return "forbidden";
-  if (status === 412) return "precondition";
   if (status === 404) return method === "GET" && !code ? "cluster-gone" : "not-found";
   if (status === 400 && code && PARAMETER_CODES.includes(code)) return "parameter";
   if (status >= 500) return "server";
@@ -181,8 +182,15 @@ export interface CssApiErrorInit extends ErrorFacts {
   cause?: unknown;
 }
 
-/** The one error type the client throws. Its message names the call and never holds a credential. */
-export class CssApiError extends Error {
+/**
+ * The one error shape the client throws. Its message names the call and never holds a credential.
+ *
+ * A plain Error with fields, not a subclass: Pulumi's closure serializer rewrites `class X extends
+ * Error` into a function calling `Error.call(this, ...)`, which leaves the message empty and breaks
+ * `instanceof` in the provider process. Use `isCssApiError` to test for it.
+ */
+export interface CssApiError extends Error {
+  readonly name: "CssApiError";
   readonly kind: ErrorKind;
   readonly status?: number;
   readonly code?: string;
@@ -192,20 +200,39 @@ export class CssApiError extends Error {
   readonly path?: string;
   readonly hint?: string;
   attempts?: number;
+  /** Milliseconds the server asked us to wait (Retry-After). */
+  retryAfterMs?: number;
+}
 
-  constructor(init: CssApiErrorInit) {
-    super(formatMessage(init));
-    this.name = "CssApiError";
-    this.kind = init.kind;
-    this.status = init.status;
-    this.code = init.code;
-    this.requestId = init.requestId;
-    this.apiMessage = init.message;
-    this.method = init.method;
-    this.path = init.path;
-    this.hint = init.hint;
-    this.attempts = init.attempts;
+export function cssApiError(init: CssApiErrorInit): CssApiError {
+  const error = new Error(formatMessage(init)) as Error & Record<string, unknown>;
+  error.name = "CssApiError";
+  error.kind = init.kind;
+  for (const [key, value] of [
+    ["status", init.status],
+    ["code", init.code],
+    ["requestId", init.requestId],
+    ["apiMessage", init.message],
+    ["method", init.method],
+    ["path", init.path],
+    ["hint", init.hint],
+    ["attempts", init.attempts],
+  ] as const) {
+    if (value !== undefined) error[key] = value;
   }
+  return error as unknown as CssApiError;
+}
+
+/** True for errors made by `cssApiError` (by shape, so it holds across serialized copies). */
+export function isCssApiError(err: unknown): err is CssApiError {
+  return typeof err === "object" && err !== null && (err as { name?: unknown }).name === "CssApiError" && typeof (err as { kind?: unknown }).kind === "string";
+}
+
+/** A plain Error with a name (see CssApiError for why not a subclass). */
+export function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
 }
 
 function formatMessage(init: CssApiErrorInit): string {

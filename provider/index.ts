@@ -2,5 +2,6 @@
 export { VpcepConnectionApproval, VpcepConnectionApprovalArgs } from "./resource";
 export { VpcepConnectionApprovalProvider } from "./provider";
 export type { ApprovalAction, ApprovalInputs, ApprovalOutputs, Cloud, ConnectionStatus, ObservedConnection } from "./types";
-export { CssApiError } from "./errors";
+export { isCssApiError } from "./errors";
+export type { CssApiError } from "./errors";
 export type { ErrorKind } from "./errors";

@@ -6,7 +6,7 @@ import type { ClusterCoordinator } from "./coordinator";
 import { now } from "./coordinator";
 import type { ConnectionList, CssClient } from "./client";
 import { Deadline, sleep } from "./deadline";
-import { CssApiError, isGone } from "./errors";
+import { isCssApiError, isGone, namedError } from "./errors";
 import type { Logger } from "./log";
 import { assessProgress, endpointChanges, planActions } from "./plan";
 import { backoffDelay, RetryPolicy } from "./retry";
@@ -25,11 +25,8 @@ export interface OperationContext {
 }
 
 /** An error whose message a user reads in `pulumi up`: it names the cluster and what to do. */
-export class ApprovalError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ApprovalError";
-  }
+function approvalError(message: string): Error {
+  return namedError("ApprovalError", message);
 }
 
 function observe(ctx: OperationContext, clusterId: string, notBefore: number): Promise<ConnectionList> {
@@ -66,7 +63,7 @@ export async function converge(ctx: OperationContext, inputs: ApprovalInputs, pr
   const removed = previous ? endpointChanges(previous.endpointIds, inputs.endpointIds).removed : [];
   const plan = planActions({ desired: inputs.endpointIds, action, removed, rejectRemoved: inputs.rejectOnDelete, observed: before.connections });
   if (plan.missing.length > 0) {
-    throw new ApprovalError(
+    throw approvalError(
       `VPC endpoint(s) ${listIds(plan.missing)} are not connected to CSS cluster ${clusterId}` +
         (before.vpcServiceName ? ` (VPC endpoint service ${before.vpcServiceName})` : "") +
         `; ${before.connections.length} endpoint(s) are connected. Check the endpoint IDs, and that each endpoint was created for this cluster's VPC endpoint service.`,
@@ -94,7 +91,7 @@ export async function release(ctx: OperationContext, inputs: ApprovalInputs): Pr
     const sentAt = now();
     await waitFor(ctx, clusterId, new Map(plan.reject.map((id) => [id, "rejected"])), new Set(plan.reject), sentAt);
   } catch (err) {
-    if (err instanceof CssApiError && isGone(err.kind)) {
+    if (isCssApiError(err) && isGone(err.kind)) {
       ctx.log.info(`cluster ${clusterId}: ${err.kind === "service-disabled" ? "VPC endpoint service disabled" : "cluster gone"} (${err.code ?? err.status}); nothing left to reject`);
       return;
     }
@@ -107,8 +104,8 @@ export async function observeForRead(ctx: OperationContext, inputs: ApprovalInpu
   try {
     return toOutputs(inputs, await observe(ctx, inputs.clusterId, now()));
   } catch (err) {
-    if (err instanceof CssApiError && err.kind === "cluster-gone") return undefined;
-    if (err instanceof CssApiError && err.kind === "service-disabled") {
+    if (isCssApiError(err) && err.kind === "cluster-gone") return undefined;
+    if (isCssApiError(err) && err.kind === "service-disabled") {
       // The service is off: no endpoint is connected, which the next diff shows as drift.
       return toOutputs(inputs, { connections: [] });
     }
@@ -132,16 +129,16 @@ export async function waitFor(
     const progress = assessProgress(targets, list.connections);
     const lost = progress.vanished.filter((id) => !mayVanish.has(id));
     if (lost.length > 0) {
-      throw new ApprovalError(`VPC endpoint(s) ${listIds(lost)} disappeared from CSS cluster ${clusterId} while waiting for them to be ${[...new Set(lost.map((id) => targets.get(id)))].join("/")}; was the endpoint deleted?`);
+      throw approvalError(`VPC endpoint(s) ${listIds(lost)} disappeared from CSS cluster ${clusterId} while waiting for them to be ${[...new Set(lost.map((id) => targets.get(id)))].join("/")}; was the endpoint deleted?`);
     }
     if (progress.failed.length > 0) {
-      throw new ApprovalError(`CSS cluster ${clusterId}: VPC endpoint(s) ${progress.failed.map((f) => `${f.id} (${f.status})`).join(", ")} ended in a failed state`);
+      throw approvalError(`CSS cluster ${clusterId}: VPC endpoint(s) ${progress.failed.map((f) => `${f.id} (${f.status})`).join(", ")} ended in a failed state`);
     }
     if (progress.done) return list;
     const wait = backoffDelay(attempt, ctx.poll, () => 0.5 + Math.random() / 2);
     if (wait >= ctx.deadline.remainingMs()) {
       const pending = progress.pending;
-      throw new ApprovalError(
+      throw approvalError(
         `timed out after ${(ctx.deadline.elapsedMs() / 1000).toFixed(0)}s (timeoutSeconds=${ctx.deadline.timeoutSeconds}) waiting on CSS cluster ${clusterId}: ` +
           pending.slice(0, 10).map((p) => `${p.id} is "${p.status}" (want "${p.want}")`).join(", ") +
           (pending.length > 10 ? ` and ${pending.length - 10} more` : "") +

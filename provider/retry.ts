@@ -5,7 +5,7 @@
  * because p-retry's own timer cannot honour Retry-After or a deadline.
  */
 import pRetry = require("p-retry");
-import { CssApiError, isRetryable } from "./errors";
+import { CssApiError, cssApiError, isCssApiError, isRetryable } from "./errors";
 import { Deadline, sleep } from "./deadline";
 import type { Logger } from "./log";
 
@@ -65,8 +65,8 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, opts: 
       try {
         return await call(attempt);
       } catch (err) {
-        if (err instanceof CssApiError) err.attempts = attempt;
-        if (!(err instanceof CssApiError) || !isRetryable(err.kind)) throw new pRetry.AbortError(asError(err));
+        if (isCssApiError(err)) err.attempts = attempt;
+        if (!isCssApiError(err) || !isRetryable(err.kind)) throw new pRetry.AbortError(asError(err));
         throw err;
       }
     },
@@ -78,12 +78,12 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, opts: 
       factor: 1,
       randomize: false,
       onFailedAttempt: async (failure) => {
-        const err = failure as unknown as CssApiError & { attemptNumber: number; retryAfterMs?: number };
+        const err = failure as unknown as CssApiError & { attemptNumber: number };
         const attempt = err.attemptNumber;
-        if (attempt >= policy.maxAttempts) throw giveUp(err, attempt, `${policy.maxAttempts} attempts`, deadline);
+        if (attempt >= policy.maxAttempts) throw giveUp(describe, err, attempt, `at most ${policy.maxAttempts} attempts`, deadline);
         const wait = retryDelay(attempt, err.retryAfterMs, policy, opts.random);
         if (wait >= deadline.remainingMs()) {
-          throw giveUp(err, attempt, `the deadline of ${deadline.timeoutSeconds}s would pass before the next retry`, deadline);
+          throw giveUp(describe, err, attempt, `the deadline of ${deadline.timeoutSeconds}s would pass before the next retry`, deadline);
         }
         log.warn(
           `retrying ${describe} in ${wait} ms (attempt ${attempt} failed: ${[err.status && `HTTP ${err.status}`, err.code, err.kind]
@@ -100,8 +100,8 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-function giveUp(last: CssApiError, attempts: number, why: string, deadline: Deadline): CssApiError {
-  const error = new CssApiError({
+function giveUp(describe: string, last: CssApiError, attempts: number, why: string, deadline: Deadline): CssApiError {
+  const error = cssApiError({
     kind: "deadline",
     status: last.status,
     code: last.code,
@@ -109,7 +109,7 @@ function giveUp(last: CssApiError, attempts: number, why: string, deadline: Dead
     method: last.method,
     path: last.path,
     attempts,
-    message: `gave up after ${attempts} attempts in ${(deadline.elapsedMs() / 1000).toFixed(1)}s (${why}); last answer: ${last.apiMessage ?? last.kind}`,
+    message: `${describe}: gave up after ${attempts} attempts in ${(deadline.elapsedMs() / 1000).toFixed(1)}s (${why}); last answer: ${[last.status && `HTTP ${last.status}`, last.code, last.apiMessage ?? last.kind].filter(Boolean).join(" ")}`,
   });
   return error;
 }

@@ -7,6 +7,7 @@
  * outputs or captured into the serialized provider.
  */
 import { cssEndpoint, iamEndpoint, inferCloud } from "./endpoints";
+import { namedError } from "./errors";
 import type { ApprovalInputs, Cloud } from "./types";
 
 export const CONFIG_NAMESPACE = "css-vpcep";
@@ -64,11 +65,9 @@ export interface Target {
   authUrl: string;
 }
 
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingsError";
-  }
+/** A configuration problem. */
+function settingsError(message: string): Error {
+  return namedError("SettingsError", message);
 }
 
 /** First non-empty value: stack config, then each env var in order. */
@@ -97,13 +96,13 @@ export function resolveTarget(
   const projectId = inputs.projectId ?? lookup("projectId", config, env);
   const cloudSetting = inputs.cloud ?? lookup("cloud", config, env);
   if (cloudSetting !== undefined && cloudSetting !== "otc" && cloudSetting !== "huaweicloud") {
-    throw new SettingsError(`cloud must be "otc" or "huaweicloud", got "${cloudSetting}"`);
+    throw settingsError(`cloud must be "otc" or "huaweicloud", got "${cloudSetting}"`);
   }
   if (!projectId) {
-    throw new SettingsError(`projectId is not set: pass projectId to the resource, or ${describeSources("projectId")}`);
+    throw settingsError(`projectId is not set: pass projectId to the resource, or ${describeSources("projectId")}`);
   }
   if (!region && !endpoint) {
-    throw new SettingsError(`region is not set: pass region (or endpoint) to the resource, or ${describeSources("region")}`);
+    throw settingsError(`region is not set: pass region (or endpoint) to the resource, or ${describeSources("region")}`);
   }
   const cloud: Cloud = (cloudSetting as Cloud | undefined) ?? (region ? inferCloud(region) : "huaweicloud");
   const baseUrl = (endpoint ?? cssEndpoint(cloud, region as string)).replace(/\/+$/, "");
@@ -121,7 +120,7 @@ export function resolveCredentials(config: StackConfig, env: Env): Credentials {
   const secretKey = lookup("secretKey", config, env);
   if (accessKey || secretKey) {
     if (!accessKey || !secretKey) {
-      throw new SettingsError(
+      throw settingsError(
         `both an access key and a secret key are needed for AK/SK signing; missing ${accessKey ? "the secret key" : "the access key"} (${describeSources(
           accessKey ? "secretKey" : "accessKey",
         )})`,
@@ -137,11 +136,11 @@ export function resolveCredentials(config: StackConfig, env: Env): Credentials {
   const domainName = lookup("domainName", config, env);
   if (username && password && domainName) return { kind: "password", username, password, domainName };
   if (username || password) {
-    throw new SettingsError(
+    throw settingsError(
       `username/password authentication needs username, password and domainName (the account name); ${describeSources("domainName")}`,
     );
   }
-  throw new SettingsError(
+  throw settingsError(
     "no credentials found: set css-vpcep:accessKey and css-vpcep:secretKey (as secrets), css-vpcep:token, or " +
       "css-vpcep:username/password/domainName in stack config, or export OS_ACCESS_KEY/OS_SECRET_KEY " +
       "(or HW_ACCESS_KEY/HW_SECRET_KEY, HUAWEICLOUD_SDK_AK/SK), OS_AUTH_TOKEN, or OS_USERNAME/OS_PASSWORD/OS_DOMAIN_NAME",

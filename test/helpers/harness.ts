@@ -58,10 +58,12 @@ export function endpointIds(prefix: string, n: number): string[] {
 }
 
 /** check() then create(), as the engine does; fails the test on check failures. */
-export async function createVia(provider: VpcepConnectionApprovalProvider, props: Record<string, unknown>) {
+export async function createVia(provider: VpcepConnectionApprovalProvider, props: Record<string, unknown>): Promise<{ id: string; outs: ApprovalOutputs }> {
   const checked = await provider.check({}, props);
   if (checked.failures && checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
-  return provider.create(checked.inputs as Record<string, unknown>);
+  const { id, outs } = await provider.create(checked.inputs as Record<string, unknown>);
+  if (!outs) throw new Error("create returned no outputs");
+  return { id, outs };
 }
 
 /** check() then update(), as the engine does. */

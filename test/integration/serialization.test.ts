@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CssEmulator } from "../../emulator";
 import { VpcepConnectionApprovalProvider } from "../../provider";
+import type { ApprovalOutputs } from "../../provider";
 import { akskEnv, setEnv, startEmulator, statuses } from "../helpers/harness";
 
 let emu: CssEmulator;
@@ -54,14 +55,27 @@ describe("serialized provider", () => {
     restore = setEnv(akskEnv(emu));
     emu.addCluster("c-ser-2", { endpoints: ["ep-1", "ep-2"] });
     const copy = deserialize(await serialize(new VpcepConnectionApprovalProvider()));
+    // Let the copy build its own process-wide state, as it does in a fresh provider process
+    // (class-field initialisers are what the serializer used to drop).
+    for (const key of ["__pulumiCssVpcepCoordinator", "__pulumiCssVpcepBodyStyle", "__pulumiCssVpcepTokens"]) {
+      delete (globalThis as Record<string, unknown>)[key];
+    }
     const checked = await copy.check({}, { clusterId: "c-ser-2", endpointIds: ["ep-2", "ep-1"], endpoint: emu.url });
-    const { id, outs } = await copy.create(checked.inputs as Record<string, unknown>);
+    const { id, outs: maybeOuts } = await copy.create(checked.inputs as Record<string, unknown>);
+    const outs = maybeOuts as ApprovalOutputs;
+    expect(outs.connections).toHaveLength(2);
     expect(statuses(emu, "c-ser-2")).toEqual({ "ep-1": "accepted", "ep-2": "accepted" });
     emu.setStatus("c-ser-2", "ep-1", "rejected");
     const read = await copy.read(id, outs);
     expect(read.props?.connections.find((c) => c.id === "ep-1")?.status).toBe("rejected");
     await copy.delete(id, outs);
     expect(statuses(emu, "c-ser-2")).toEqual({ "ep-1": "rejected", "ep-2": "rejected" });
+    // Errors keep their messages in the copy (an Error subclass would lose them).
+    await expect(copy.create({ ...(checked.inputs as Record<string, unknown>), endpointIds: ["ep-zz"] })).rejects.toThrow(/ep-zz are not connected to CSS cluster c-ser-2/);
+    emu.setClusterAvailable("c-ser-2", false);
+    emu.setStatus("c-ser-2", "ep-1", "pendingAcceptance");
+    await expect(copy.create(checked.inputs as Record<string, unknown>)).rejects.toThrow(/HTTP 412.*is the VPC endpoint service enabled/);
+    emu.setClusterAvailable("c-ser-2", true);
     // Error classification uses constant lists: they must survive serialization too.
     emu.removeCluster("c-ser-2");
     await expect(copy.delete(id, outs)).resolves.toBeUndefined();

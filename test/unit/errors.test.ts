@@ -1,4 +1,4 @@
-import { CssApiError, classifyHttp, classifyNetwork, isGone, parseErrorBody, redactSecrets, summariseText } from "../../provider/errors";
+import { classifyHttp, cssApiError, isCssApiError, classifyNetwork, isGone, parseErrorBody, redactSecrets, summariseText } from "../../provider/errors";
 import { redactLine } from "../../provider/log";
 
 describe("classifyHttp", () => {
@@ -18,6 +18,7 @@ describe("classifyHttp", () => {
     [404, "CSS.3027", "cluster-gone", false],
     [400, "CSS.5182", "service-disabled", false],
     [412, undefined, "precondition", false],
+    [412, "CSS.0011", "precondition", false],
     [400, "CSS.0001", "parameter", false],
     [400, "CSS.5181", "client", false],
     [404, "CSS.0016", "not-found", false],
@@ -70,9 +71,12 @@ describe("parseErrorBody", () => {
 
 describe("CssApiError", () => {
   it("carries status, code, message and request id in its message", () => {
-    const e = new CssApiError({ kind: "precondition", status: 412, code: "CSS.0011", message: "not available", requestId: "req-1", method: "POST", path: "/v1.0/p/x", hint: "is it enabled?" });
+    const e = cssApiError({ kind: "precondition", status: 412, code: "CSS.0011", message: "not available", requestId: "req-1", method: "POST", path: "/v1.0/p/x", hint: "is it enabled?" });
     expect(e.message).toBe("POST /v1.0/p/x failed (HTTP 412 CSS.0011): not available: is it enabled?; request id req-1");
     expect(e).toMatchObject({ status: 412, code: "CSS.0011", requestId: "req-1", kind: "precondition" });
+    expect(isCssApiError(e)).toBe(true);
+    expect(isCssApiError(new Error("plain"))).toBe(false);
+    expect(isCssApiError({ name: "CssApiError" })).toBe(false);
   });
 });
 

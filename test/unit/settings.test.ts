@@ -1,5 +1,5 @@
 import { cssEndpoint, iamEndpoint, inferCloud } from "../../provider/endpoints";
-import { SettingsError, readStackConfig, readTuning, resolveCredentials, resolveTarget, secretValues } from "../../provider/settings";
+import { readStackConfig, readTuning, resolveCredentials, resolveTarget, secretValues } from "../../provider/settings";
 
 describe("resolveTarget: input, then stack config, then environment", () => {
   it("prefers the resource input over config and env", () => {
@@ -27,7 +27,7 @@ describe("resolveTarget: input, then stack config, then environment", () => {
   it("explains what is missing", () => {
     expect(() => resolveTarget({ region: "eu-de" }, {}, {})).toThrow(/projectId is not set.*css-vpcep:projectId.*OS_PROJECT_ID/);
     expect(() => resolveTarget({ projectId: "p" }, {}, {})).toThrow(/region is not set/);
-    expect(() => resolveTarget({ projectId: "p", region: "eu-de" }, { cloud: "aws" }, {})).toThrow(SettingsError);
+    expect(() => resolveTarget({ projectId: "p", region: "eu-de" }, { cloud: "aws" }, {})).toThrow(/cloud must be "otc" or "huaweicloud", got "aws"/);
   });
 });
 
