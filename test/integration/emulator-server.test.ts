@@ -553,6 +553,7 @@ describe("/_emulator HTTP controls", () => {
 
     expect((await ctl("POST", "/options", { busyMs: 5, bodyStyle: "snake" })).json).toMatchObject({ busyMs: 5, bodyStyle: "snake" });
     expect((await ctl("POST", "/options", { bodyStyle: "kebab" })).status).toBe(400);
+    expect((await ctl("POST", "/options", { busyMS: 5 })).json).toEqual({ error: "unknown option busyMS" });
 
     const log = (await ctl("GET", "/requests?clusterId=c2&status=503")).json as { count: number; requests: { path: string }[] };
     expect(log.count).toBe(1);
