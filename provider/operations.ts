@@ -59,7 +59,9 @@ function listIds(ids: readonly string[], max = 10): string {
  */
 export async function converge(ctx: OperationContext, inputs: ApprovalInputs, previous?: ApprovalInputs): Promise<ApprovalOutputs> {
   const { clusterId, action } = inputs;
-  const before = await observe(ctx, clusterId, now());
+  // Planning may share a listing already in flight for this cluster: a stale "pending" only costs an
+  // idempotent POST, and the wait below only trusts listings that started after our own POST.
+  const before = await observe(ctx, clusterId, 0);
   const removed = previous ? endpointChanges(previous.endpointIds, inputs.endpointIds).removed : [];
   const plan = planActions({ desired: inputs.endpointIds, action, removed, rejectRemoved: inputs.rejectOnDelete, observed: before.connections });
   if (plan.missing.length > 0) {
