@@ -47,15 +47,8 @@ export const AK_LOCK_THRESHOLD = 5;
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = "application/json;charset=UTF-8";
 
-interface ConnectionState {
-  id: string;
-  status: ConnectionStatus;
-  domainId: string;
-  vpcepIp: string;
-  vpcepDnsName: string;
-  createdAt: string;
-  updatedAt: string | null;
-}
+/** A connection as stored: the same shape tests read back. */
+type ConnectionState = ConnectionInfo;
 
 interface PermissionState {
   id: string;
