@@ -17,7 +17,8 @@ export interface QueuedAction {
   deadline: Deadline;
   /** Sends one POST for the given ids (with its own retries). */
   send: (ids: readonly string[]) => Promise<void>;
-  resolve: () => void;
+  /** Called with the time the POST carrying this request returned. */
+  resolve: (doneAt: number) => void;
   reject: (err: unknown) => void;
 }
 
@@ -68,6 +69,9 @@ export function newCoordinatorState(): CoordinatorState {
   return { lanes: new Map(), stats: { posts: 0, coalescedRequests: 0 } };
 }
 
+/** Upper bound on how long a first request waits for others to join its POST. */
+const MAX_GATHER_MS = 250;
+
 export class ClusterCoordinator {
   /**
    * @param state lanes per cluster and counters
@@ -95,16 +99,19 @@ export class ClusterCoordinator {
     return lane;
   }
 
-  /** Queue an action for a cluster; resolves when a POST carrying these ids succeeded. */
+  /**
+   * Queue an action for a cluster. Resolves, when a POST carrying these ids succeeded, with the time
+   * that POST returned: every request it carried may then trust (and share) listings started after it.
+   */
   submit(
     key: string,
     action: ApprovalAction,
     ids: readonly string[],
     deadline: Deadline,
     send: (ids: readonly string[]) => Promise<void>,
-  ): Promise<void> {
-    if (ids.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+  ): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    return new Promise<number>((resolve, reject) => {
       this.lane(key).queue.push({ action, ids, deadline, send, resolve, reject });
       void this.drain(key);
     });
@@ -115,7 +122,7 @@ export class ClusterCoordinator {
     if (lane.running) return;
     lane.running = true;
     try {
-      if (this.gatherMs > 0) await sleep(this.gatherMs);
+      await this.gather(lane);
       while (lane.queue.length > 0) {
         this.dropExpired(lane);
         const batch = pickBatch(lane.queue);
@@ -127,6 +134,22 @@ export class ClusterCoordinator {
       lane.running = false;
       if (lane.queue.length > 0) void this.drain(key);
     }
+  }
+
+  /**
+   * Let concurrent requests join the first POST: wait one window, and another while new requests keep
+   * arriving (the engine's parallel calls spread out on a busy machine), up to MAX_GATHER_MS.
+   */
+  private async gather(lane: ClusterLane): Promise<void> {
+    if (this.gatherMs <= 0) return;
+    let waited = 0;
+    let seen = lane.queue.length;
+    do {
+      await sleep(this.gatherMs);
+      waited += this.gatherMs;
+      if (lane.queue.length === seen) return;
+      seen = lane.queue.length;
+    } while (waited < MAX_GATHER_MS);
   }
 
   private dropExpired(lane: ClusterLane): void {
@@ -149,7 +172,8 @@ export class ClusterCoordinator {
     this.stats.coalescedRequests += batch.length;
     try {
       await sender.send(mergeIds(batch));
-      batch.forEach((b) => b.resolve());
+      const doneAt = now();
+      batch.forEach((b) => b.resolve(doneAt));
     } catch (err) {
       const isolate = batch.length > 1 && isCssApiError(err) && !isRetryable(err.kind) && err.kind !== "deadline" && err.kind !== "auth";
       if (!isolate) {
@@ -161,7 +185,7 @@ export class ClusterCoordinator {
         this.stats.posts++;
         try {
           await b.send(b.ids);
-          b.resolve();
+          b.resolve(now());
         } catch (e) {
           b.reject(e);
         }

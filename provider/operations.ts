@@ -33,7 +33,8 @@ function observe(ctx: OperationContext, clusterId: string, notBefore: number): P
   return ctx.coordinator.sharedList(ctx.clusterKey, notBefore, () => ctx.client.listConnections(clusterId));
 }
 
-function send(ctx: OperationContext, clusterId: string, action: ApprovalAction, ids: readonly string[]): Promise<void> {
+/** Resolves with the time the POST returned (0 when there was nothing to send). */
+function send(ctx: OperationContext, clusterId: string, action: ApprovalAction, ids: readonly string[]): Promise<number> {
   return ctx.coordinator.submit(ctx.clusterKey, action, ids, ctx.deadline, (batch) => ctx.client.applyAction(clusterId, action, batch));
 }
 
@@ -72,8 +73,8 @@ export async function converge(ctx: OperationContext, inputs: ApprovalInputs, pr
     );
   }
   ctx.log.debug(`cluster ${clusterId}: receive [${plan.receive.join(",")}] reject [${plan.reject.join(",")}]`);
-  await Promise.all([send(ctx, clusterId, "receive", plan.receive), send(ctx, clusterId, "reject", plan.reject)]);
-  const sentAt = now();
+  // Wait on listings started after our POSTs returned; resources coalesced into the same POST share them.
+  const sentAt = Math.max(...(await Promise.all([send(ctx, clusterId, "receive", plan.receive), send(ctx, clusterId, "reject", plan.reject)])));
 
   const targets = new Map<string, ConnectionStatus>(inputs.endpointIds.map((id) => [id, TARGET_STATUS[action]]));
   for (const id of plan.reject) if (!targets.has(id)) targets.set(id, "rejected");
@@ -86,11 +87,11 @@ export async function converge(ctx: OperationContext, inputs: ApprovalInputs, pr
 export async function release(ctx: OperationContext, inputs: ApprovalInputs): Promise<void> {
   const { clusterId, endpointIds } = inputs;
   try {
-    const before = await observe(ctx, clusterId, now());
+    // As in converge: planning may share a listing in flight; the wait trusts only later ones.
+    const before = await observe(ctx, clusterId, 0);
     const plan = planActions({ desired: [], action: "reject", removed: endpointIds, rejectRemoved: true, observed: before.connections });
     if (plan.reject.length === 0) return;
-    await send(ctx, clusterId, "reject", plan.reject);
-    const sentAt = now();
+    const sentAt = await send(ctx, clusterId, "reject", plan.reject);
     await waitFor(ctx, clusterId, new Map(plan.reject.map((id) => [id, "rejected"])), new Set(plan.reject), sentAt);
   } catch (err) {
     if (isCssApiError(err) && isGone(err.kind)) {
