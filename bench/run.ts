@@ -1,0 +1,287 @@
+/**
+ * `npm run bench`: ours vs the naive baseline for N resources on one cluster (1, 10, 50, 200) and
+ * 200 over 10 clusters, through create, update and destroy; the serialized provider's size; the
+ * provider's own overhead per operation. Prints a table, writes bench/results.json and
+ * BENCHMARKS.md. See `--help`.
+ */
+import { execFileSync, fork, ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { measureOverhead } from "./overhead";
+import { BenchResults, checkTarget, formatTable, Machine, renderMarkdown, summarise } from "./report";
+import { SCENARIOS, parseScenario } from "./scenarios";
+import type { Impl, RunResult } from "./scenarios";
+import { measureSerialized } from "./serialized";
+import { BENCH_TUNING } from "./tuning";
+import type { Tuning } from "./tuning";
+import type { WorkerJob, WorkerReply, WorkerRequest } from "./worker";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const TMP = path.join(ROOT, "bench", ".tmp");
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --busy-ms N         emulator busy window after each change (default 200; env BENCH_BUSY_MS)
+  --reps N            repetitions per scenario, medians reported (default 3; env BENCH_REPS)
+  --heavy-reps N      repetitions for scenarios with > 100 resources on one cluster (default 1; env BENCH_HEAVY_REPS)
+  --naive-jobs N      worker processes for the baseline's runs, each with its own emulator (default 3;
+                      env BENCH_NAIVE_JOBS). Ours always runs alone, in one worker, before them.
+  --scenarios LIST    e.g. 1x1,10x1,50x1,200x1,200x10 (RESOURCESxCLUSTERS; env BENCH_SCENARIOS)
+  --retry-base-ms N   retry backoff base, ours and naive (default ${BENCH_TUNING.retryBaseMs})
+  --retry-max-ms N    retry backoff cap, ours and naive (default ${BENCH_TUNING.retryMaxMs})
+  --max-attempts N    attempts per POST, ours and naive (default ${BENCH_TUNING.maxAttempts})
+  --poll-base-ms N    status poll backoff base, ours and naive (default ${BENCH_TUNING.pollBaseMs})
+  --poll-max-ms N     status poll backoff cap, ours and naive (default ${BENCH_TUNING.pollMaxMs})
+  --no-serialize      skip the serialized-size measurement
+  --no-by-reference   measure the by-value size only (no npm pack / install)
+  --no-overhead       skip the per-operation overhead measurement
+  --no-markdown       do not rewrite BENCHMARKS.md
+  --out FILE          results file (default bench/results.json)
+`;
+
+interface Options {
+  busyMs: number;
+  reps: number;
+  heavyReps: number;
+  naiveJobs: number;
+  scenarios: string[];
+  tuning: Tuning;
+  serialize: boolean;
+  byReference: boolean;
+  overhead: boolean;
+  markdown: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Options | undefined {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--help" || a === "-h") return undefined;
+    if (!a.startsWith("--")) throw new Error(`unexpected argument "${a}"\n\n${USAGE}`);
+    const eq = a.indexOf("=");
+    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+    else if (a.startsWith("--no-")) flags.set(a.slice(2), "true");
+    else {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      flags.set(a.slice(2), v);
+    }
+  }
+  const known = new Set(["busy-ms", "reps", "heavy-reps", "naive-jobs", "scenarios", "retry-base-ms", "retry-max-ms", "max-attempts", "poll-base-ms", "poll-max-ms", "no-serialize", "no-by-reference", "no-overhead", "no-markdown", "out"]);
+  for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}\n\n${USAGE}`);
+  const int = (flag: string, envName: string | undefined, fallback: number, min = 0): number => {
+    const raw = flags.get(flag) ?? (envName ? env[envName] : undefined);
+    if (raw === undefined || raw === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer >= ${min}, got "${raw}"`);
+    return n;
+  };
+  const scenarios = (flags.get("scenarios") ?? env.BENCH_SCENARIOS ?? SCENARIOS.map((s) => s.id).join(","))
+    .split(",")
+    .filter((s) => s.trim() !== "")
+    .map((s) => parseScenario(s).id);
+  return {
+    busyMs: int("busy-ms", "BENCH_BUSY_MS", 200),
+    reps: int("reps", "BENCH_REPS", 3, 1),
+    heavyReps: int("heavy-reps", "BENCH_HEAVY_REPS", 1, 1),
+    naiveJobs: int("naive-jobs", "BENCH_NAIVE_JOBS", 3, 1),
+    scenarios,
+    tuning: {
+      ...BENCH_TUNING,
+      retryBaseMs: int("retry-base-ms", undefined, BENCH_TUNING.retryBaseMs),
+      retryMaxMs: int("retry-max-ms", undefined, BENCH_TUNING.retryMaxMs),
+      maxAttempts: int("max-attempts", undefined, BENCH_TUNING.maxAttempts, 1),
+      pollBaseMs: int("poll-base-ms", undefined, BENCH_TUNING.pollBaseMs),
+      pollMaxMs: int("poll-max-ms", undefined, BENCH_TUNING.pollMaxMs),
+    },
+    serialize: !flags.has("no-serialize"),
+    byReference: !flags.has("no-by-reference"),
+    overhead: !flags.has("no-overhead"),
+    markdown: !flags.has("no-markdown"),
+    out: path.resolve(ROOT, flags.get("out") ?? path.join("bench", "results.json")),
+  };
+}
+
+const started = Date.now();
+function log(message: string): void {
+  const s = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+  process.stdout.write(`[${s}s] ${message}\n`);
+}
+
+function isHeavy(id: string): boolean {
+  const s = parseScenario(id);
+  return s.resources / s.clusters > 100;
+}
+
+/** Rough seconds per job, only to start the longest first. */
+function estimate(id: string, t: Tuning): number {
+  const s = parseScenario(id);
+  const perCluster = s.resources / s.clusters;
+  return 3 * Math.min(perCluster * 0.45, (t.maxAttempts * t.retryMaxMs) / 1000) + 0.5;
+}
+
+/** Run the jobs on `workers` worker processes, in queue order (each worker takes the next when free). */
+async function runJobs(queue: WorkerJob[], workers: number, opts: Options, warmUp: boolean): Promise<RunResult[]> {
+  const total = queue.length;
+  const results: RunResult[] = [];
+  const runWorker = (index: number) =>
+    new Promise<void>((resolve, reject) => {
+      const logFile = path.join(TMP, `worker-${queue[0]?.impl ?? "x"}-${index}.log`);
+      const fd = fs.openSync(logFile, "w");
+      const child: ChildProcess = fork(path.join(__dirname, "worker.js"), [], { stdio: ["ignore", fd, fd, "ipc"] });
+      fs.closeSync(fd);
+      const send = (m: WorkerRequest) => child.send(m);
+      const next = () => {
+        const job = queue.shift();
+        send(job ? { kind: "job", job } : { kind: "stop" });
+      };
+      child.on("message", (m: WorkerReply) => {
+        if (m.kind === "ready") return next();
+        if (m.kind === "error") {
+          child.kill();
+          return reject(new Error(`worker ${index}${m.job ? ` (${m.job.impl} ${m.job.scenario} rep ${m.job.rep})` : ""}: ${m.message}`));
+        }
+        results.push(m.run);
+        const phases = Object.entries(m.run.phases)
+          .map(([phase, p]) => `${phase} ${p.posts} POSTs ${(p.wallMs / 1000).toFixed(2)}s${p.converged ? "" : " (gave up)"}`)
+          .join(", ");
+        log(`${m.job.impl} ${m.job.scenario} rep ${m.job.rep + 1} [${results.length}/${total}] in ${(m.elapsedMs / 1000).toFixed(1)}s: ${phases}`);
+        next();
+      });
+      child.on("exit", (code) => (code === 0 || code === null ? resolve() : reject(new Error(`worker ${index} exited with ${code}; see ${logFile}`))));
+      send({ kind: "init", busyMs: opts.busyMs, tuning: opts.tuning, warmUp });
+    });
+  await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, (_, i) => runWorker(i)));
+  return results;
+}
+
+/**
+ * Ours first, alone in one worker (its runs are short and CPU-bound: nothing else may run beside
+ * them); then the baseline's runs, which spend their time waiting out busy windows and backoff
+ * timers, on `naiveJobs` workers, longest first.
+ */
+async function runAll(opts: Options): Promise<RunResult[]> {
+  const jobs = (impl: Impl): WorkerJob[] =>
+    opts.scenarios.flatMap((scenario) => Array.from({ length: isHeavy(scenario) ? opts.heavyReps : opts.reps }, (_, rep) => ({ scenario, rep, impl })));
+  const ours = jobs("ours");
+  log(`ours: ${ours.length} runs (scenario x repetition), one at a time in one worker; busy window ${opts.busyMs} ms`);
+  const oursRuns = await runJobs(ours, 1, opts, true);
+  const naive = jobs("naive").sort((a, b) => estimate(b.scenario, opts.tuning) - estimate(a.scenario, opts.tuning) || a.rep - b.rep);
+  log(`naive: ${naive.length} runs on ${Math.min(opts.naiveJobs, naive.length)} workers, longest first`);
+  const naiveRuns = await runJobs(naive, opts.naiveJobs, opts, false);
+  return [...oursRuns, ...naiveRuns];
+}
+
+function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? "unknown",
+    cores: cpus.length,
+    memGb: os.totalmem() / 1024 ** 3,
+    node: process.version,
+    platform: `${os.platform()}/${os.arch()}`,
+    release: os.release(),
+  };
+}
+
+function git(): BenchResults["git"] {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "provider", "emulator"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    return { commit, dirty };
+  } catch {
+    return {};
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2), process.env);
+  if (!opts) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  fs.mkdirSync(TMP, { recursive: true });
+  const t = opts.tuning;
+  log(
+    `settings: busy ${opts.busyMs} ms; retry base ${t.retryBaseMs} ms cap ${t.retryMaxMs} ms, ${t.maxAttempts} attempts; poll base ${t.pollBaseMs} ms cap ${t.pollMaxMs} ms; ` +
+      `reps ${opts.reps} (heavy ${opts.heavyReps}); scenarios ${opts.scenarios.join(", ")}`,
+  );
+
+  let serialized: BenchResults["serialized"];
+  if (opts.serialize) {
+    log("serialized provider size (by value, then by package reference)");
+    serialized = await measureSerialized(ROOT, TMP, { byReference: opts.byReference }, log);
+    for (const e of serialized.errors) log(`  not measured: ${e}`);
+  }
+
+  const runs = await runAll(opts);
+
+  let overhead: BenchResults["overhead"];
+  if (opts.overhead) {
+    log("provider overhead per operation (separate provider process, no busy window)");
+    try {
+      overhead = await measureOverhead(opts.tuning);
+    } catch (err) {
+      overhead = { resources: 0, concurrent: 0, phases: [], rssBaselineMb: 0, rssPeakMb: 0, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  const summary = summarise(runs, opts.scenarios, opts.busyMs);
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    machine: machine(),
+    git: git(),
+    settings: {
+      busyMs: opts.busyMs,
+      tuning: opts.tuning,
+      reps: opts.reps,
+      heavyReps: opts.heavyReps,
+      naiveJobs: opts.naiveJobs,
+      scenarios: opts.scenarios,
+      command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
+    },
+    summary,
+    target: checkTarget(summary),
+    serialized,
+    overhead,
+    runs: runs.sort((a, b) => a.scenario.localeCompare(b.scenario) || a.rep - b.rep || a.impl.localeCompare(b.impl)),
+  };
+
+  process.stdout.write(`\n${formatTable(summary)}\n\n`);
+  process.stdout.write("x = naive / ours (medians). * = a repetition did not converge (gave up after the attempt bound): naive figures are lower bounds, ratios marked >. floor = busy windows a one-POST-per-resource client must wait out.\n\n");
+  for (const c of results.target) {
+    process.stdout.write(
+      `target 50 on 1 cluster, ${c.phase}: POSTs ${c.postsRatio ?? "-"}x (>= 10x ${c.postsOk ? "met" : "NOT met"}), wall ${c.wallRatio ?? "-"}x (>= 5x ${c.wallOk ? "met" : "NOT met"})\n`,
+    );
+  }
+  if (serialized) {
+    const f = (label: string, b?: { bytes: number; stateBytes: number }) => b && process.stdout.write(`serialized ${label}: ${b.bytes} B text, ${b.stateBytes} B in state per resource\n`);
+    f("by value (() => new Provider())", serialized.byValue?.newProvider);
+    f("by package reference (() => new Provider())", serialized.byReference?.newProvider);
+  }
+  if (overhead && !overhead.error) {
+    for (const p of overhead.phases) {
+      process.stdout.write(`overhead ${p.label}: ${p.cpuMsPerOp.toFixed(2)} ms CPU/op (${p.cpuMsPerRequest.toFixed(2)} ms/request), ${p.wallMsPerOp.toFixed(2)} ms wall/op\n`);
+    }
+    process.stdout.write(`provider process RSS: ${overhead.rssBaselineMb.toFixed(1)} MB after warm-up, peak ${overhead.rssPeakMb.toFixed(1)} MB\n`);
+  } else if (overhead?.error) {
+    process.stdout.write(`overhead not measured: ${overhead.error}\n`);
+  }
+
+  results.durationS = (Date.now() - started) / 1000;
+  fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+  fs.writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${path.relative(ROOT, opts.out)}`);
+  if (opts.markdown) {
+    fs.writeFileSync(path.join(ROOT, "BENCHMARKS.md"), renderMarkdown(results));
+    log("wrote BENCHMARKS.md");
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
