@@ -2,8 +2,8 @@
  * A stack created with one build of the package, refreshed and destroyed after the package was
  * upgraded. Pulumi runs delete and read with the provider serialized into the resource's state (its
  * outputs' `__provider`), which only an update replaces (anchors (c)7). With the package installed,
- * that serialized provider holds the provider class's methods by value and requires the library's
- * modules by reference, so after an upgrade the OLD methods call the NEW modules.
+ * that serialized provider holds the provider class's (thin) methods by value and requires the
+ * library's `handlers` module by reference, so after an upgrade the OLD methods call the NEW code.
  *
  * v1 is `npm pack` of this repository. v2 is v1 with version 0.2.0-e2e whose delete path (and read
  * path) changed observably: each changed function appends a line to $CSS_VPCEP_E2E_TRACE, in
@@ -64,8 +64,8 @@ async function buildV2(v1: string, work: string): Promise<string> {
   pkg.version = V2;
   fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + "\n");
   const dist = path.join(pkgDir, "dist", "provider");
-  patch(path.join(dist, "provider.js"), "async delete(_id, props) {", "v2 provider.delete");
-  patch(path.join(dist, "provider.js"), "async read(id, props) {", "v2 provider.read");
+  patch(path.join(dist, "provider.js"), "delete(id, props) {", "v2 provider.delete");
+  patch(path.join(dist, "provider.js"), "read(id, props) {", "v2 provider.read");
   patch(path.join(dist, "operations.js"), "async function release(ctx, inputs) {", "v2 operations.release");
   patch(path.join(dist, "operations.js"), "async function observeForRead(ctx, inputs) {", "v2 operations.observeForRead");
   const out = path.join(work, "v2-pack");
