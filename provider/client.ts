@@ -6,7 +6,8 @@
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import { formatSdkDate, sign } from "./auth/signer";
 import { PasswordCredentials, cachedToken, forgetToken, storeToken, tokenCacheKey, tokenRequestBody } from "./auth/token";
-import { Deadline } from "./deadline";
+import type { SendReport } from "./coordinator";
+import { Deadline, now } from "./deadline";
 import { CssApiError, classifyHttp, cssApiError, isCssApiError, classifyNetwork, parseErrorBody, redactSecrets, summariseText } from "./errors";
 import type { Logger } from "./log";
 import { RetryPolicy, parseRetryAfter, withRetry } from "./retry";
@@ -108,15 +109,23 @@ export class CssClient {
     return { connections: [...byId.values()], vpcServiceName };
   }
 
-  /** POST the action for these endpoints; falls back once to the other body field on a parameter error. */
-  async applyAction(clusterId: string, action: ApprovalAction, endpointIds: readonly string[]): Promise<void> {
+  /**
+   * POST the action for these endpoints; falls back once to the other body field on a parameter error.
+   * Reports how many attempts it took, which tells the coordinator how long the cluster stayed busy.
+   */
+  async applyAction(clusterId: string, action: ApprovalAction, endpointIds: readonly string[]): Promise<SendReport> {
     const host = new URL(this.opts.target.baseUrl).host;
     const memory = styleMemory();
     const first: BodyStyle = memory.get(host) ?? "snake";
+    const report: SendReport = { attempts: 0, lastAttemptAt: 0 };
     const send = (style: BodyStyle) =>
       this.call(
         { method: "POST", path: this.connectionsPath(clusterId), body: { action, [BODY_FIELD[style]]: [...endpointIds] } },
         `${action} ${endpointIds.length} endpoint(s) on cluster ${clusterId}`,
+        () => {
+          report.attempts++;
+          report.lastAttemptAt = now();
+        },
       );
     try {
       await send(first);
@@ -128,6 +137,7 @@ export class CssClient {
       await send(other);
       memory.set(host, other);
     }
+    return report;
   }
 
   /** Cluster detail (existence, availability, VPCEP support). */
@@ -139,8 +149,11 @@ export class CssClient {
     return answer.data as Record<string, unknown>;
   }
 
-  private call(spec: RequestSpec, describe: string): Promise<Answer> {
-    return withRetry(() => this.send(spec), {
+  private call(spec: RequestSpec, describe: string, onAttempt?: () => void): Promise<Answer> {
+    return withRetry(() => {
+      onAttempt?.();
+      return this.send(spec);
+    }, {
       deadline: this.opts.deadline,
       policy: this.opts.policy,
       log: this.opts.log,

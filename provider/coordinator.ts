@@ -7,16 +7,22 @@
  * the closure serializer emits a class it can reach from `global` as a reference to that live
  * object, which does not exist in a fresh provider process.
  */
-import { Deadline, sleep } from "./deadline";
+import { Deadline, now, sleep } from "./deadline";
 import { cssApiError, isCssApiError, isRetryable } from "./errors";
 import type { ApprovalAction } from "./types";
+
+/** How a POST went: attempts made (409s and the like included) and when the last one started. */
+export interface SendReport {
+  attempts: number;
+  lastAttemptAt: number;
+}
 
 export interface QueuedAction {
   action: ApprovalAction;
   ids: readonly string[];
   deadline: Deadline;
   /** Sends one POST for the given ids (with its own retries). */
-  send: (ids: readonly string[]) => Promise<void>;
+  send: (ids: readonly string[]) => Promise<SendReport | void>;
   /** Called with the time the POST carrying this request returned. */
   resolve: (doneAt: number) => void;
   reject: (err: unknown) => void;
@@ -51,6 +57,12 @@ export function mergeIds(batch: readonly Pick<QueuedAction, "ids">[]): string[] 
 interface ClusterLane {
   queue: QueuedAction[];
   running: boolean;
+  /** When our last POST on this cluster returned. */
+  lastDoneAt?: number;
+  /** How long the cluster stayed busy (409) after our last POSTs, as last observed. */
+  busyEstimateMs: number;
+  /** Do not POST before this: the cluster is probably still busy with our previous change. */
+  quietUntil: number;
   listing?: { startedAt: number; promise: Promise<unknown> };
 }
 
@@ -71,6 +83,28 @@ export function newCoordinatorState(): CoordinatorState {
 
 /** Upper bound on how long a first request waits for others to join its POST. */
 const MAX_GATHER_MS = 250;
+/** Upper bound on a learned busy window (and on one cool-down wait). */
+const MAX_COOLDOWN_MS = 30_000;
+
+/**
+ * Learn how long the cluster stays busy after our POSTs (pure, on the lane's numbers): a POST that
+ * needed retries shows the window lasted until its last attempt; one that went through at once
+ * shortens the estimate, so a window that got shorter is found again.
+ */
+export function learnBusyWindow(
+  lane: { lastDoneAt?: number; busyEstimateMs: number; quietUntil: number },
+  report: SendReport | undefined,
+  doneAt: number,
+): void {
+  const attempts = report?.attempts ?? 1;
+  if (attempts > 1 && report && lane.lastDoneAt !== undefined && report.lastAttemptAt - lane.lastDoneAt < 2 * MAX_COOLDOWN_MS) {
+    lane.busyEstimateMs = Math.min(MAX_COOLDOWN_MS, Math.max(0, report.lastAttemptAt - lane.lastDoneAt));
+  } else if (attempts === 1) {
+    lane.busyEstimateMs = Math.floor(lane.busyEstimateMs * 0.75);
+  }
+  lane.lastDoneAt = doneAt;
+  lane.quietUntil = doneAt + lane.busyEstimateMs;
+}
 
 export class ClusterCoordinator {
   /**
@@ -93,7 +127,7 @@ export class ClusterCoordinator {
   private lane(key: string): ClusterLane {
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { queue: [], running: false };
+      lane = { queue: [], running: false, busyEstimateMs: 0, quietUntil: 0 };
       this.lanes.set(key, lane);
     }
     return lane;
@@ -108,7 +142,7 @@ export class ClusterCoordinator {
     action: ApprovalAction,
     ids: readonly string[],
     deadline: Deadline,
-    send: (ids: readonly string[]) => Promise<void>,
+    send: (ids: readonly string[]) => Promise<SendReport | void>,
   ): Promise<number> {
     if (ids.length === 0) return Promise.resolve(0);
     return new Promise<number>((resolve, reject) => {
@@ -124,11 +158,14 @@ export class ClusterCoordinator {
     try {
       await this.gather(lane);
       while (lane.queue.length > 0) {
+        // Waiting out the busy window we caused costs no 409s, and lets more requests join the POST.
+        const quiet = Math.min(lane.quietUntil - now(), MAX_COOLDOWN_MS);
+        if (quiet > 0) await sleep(quiet);
         this.dropExpired(lane);
         const batch = pickBatch(lane.queue);
         if (batch.length === 0) break;
         lane.queue = lane.queue.filter((q) => !batch.includes(q));
-        await this.run(batch);
+        await this.run(lane, batch);
       }
     } finally {
       lane.running = false;
@@ -165,14 +202,15 @@ export class ClusterCoordinator {
     });
   }
 
-  private async run(batch: QueuedAction[]): Promise<void> {
+  private async run(lane: ClusterLane, batch: QueuedAction[]): Promise<void> {
     // The request with the most time left sends for everyone.
     const sender = batch.reduce((a, b) => (b.deadline.expiresAt > a.deadline.expiresAt ? b : a));
     this.stats.posts++;
     this.stats.coalescedRequests += batch.length;
     try {
-      await sender.send(mergeIds(batch));
+      const report = await sender.send(mergeIds(batch));
       const doneAt = now();
+      learnBusyWindow(lane, report ?? undefined, doneAt);
       batch.forEach((b) => b.resolve(doneAt));
     } catch (err) {
       const isolate = batch.length > 1 && isCssApiError(err) && !isRetryable(err.kind) && err.kind !== "deadline" && err.kind !== "auth";
@@ -208,11 +246,6 @@ export class ClusterCoordinator {
     lane.listing = { startedAt, promise };
     return promise;
   }
-}
-
-/** A monotonic clock for ordering listings after POSTs. */
-export function now(): number {
-  return performance.now();
 }
 
 const COORDINATOR_KEY = "__pulumiCssVpcepCoordinator";

@@ -25,3 +25,8 @@ export class Deadline {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
+
+/** A monotonic clock (ms) for ordering events within the provider process. */
+export function now(): number {
+  return performance.now();
+}

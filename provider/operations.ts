@@ -3,9 +3,8 @@
  * per-cluster coordinator, and wait until every endpoint shows its target status.
  */
 import type { ClusterCoordinator } from "./coordinator";
-import { now } from "./coordinator";
 import type { ConnectionList, CssClient } from "./client";
-import { Deadline, sleep } from "./deadline";
+import { Deadline, now, sleep } from "./deadline";
 import { isCssApiError, isGone, namedError } from "./errors";
 import type { Logger } from "./log";
 import { assessProgress, endpointChanges, planActions } from "./plan";

@@ -95,10 +95,11 @@ describe(`${N} resources on one busy cluster, engine defaults`, () => {
     expect(f.other).toBe(0);
     // Each endpoint was accepted exactly once: no POST re-sent ids that an earlier one had accepted.
     expect(f.endpointsSent).toBe(ALL.length);
-    // Coalesced: measured 8-12 accepted POSTs at parallel 8 (a naive client needs 25).
-    expect(f.accepted).toBeLessThanOrEqual(15);
-    // 409s only wait out our own busy windows; a naive client's 25 POSTs alone would cost 25 windows.
-    expect(f.total).toBeLessThan(4 * N);
+    // Coalesced: measured 7-8 accepted POSTs at parallel 8 (a naive client needs 25).
+    expect(f.accepted).toBeLessThanOrEqual(12);
+    // Fewer POSTs in all, 409s included, than resources: the cool-down after our own POSTs avoids
+    // most 409s (measured 13-15; 41-50 without it).
+    expect(f.total).toBeLessThan(N);
   });
 
   it("destroy rejects every endpoint, again coalesced", async () => {
@@ -111,7 +112,8 @@ describe(`${N} resources on one busy cluster, engine defaults`, () => {
     expect(f.other).toBe(0);
     expect(f.endpointsSent).toBe(ALL.length);
     expect(f.accepted).toBeLessThanOrEqual(15);
-    expect(f.total).toBeLessThan(4 * N);
+    // The cool-down after our own POSTs avoids most 409s: measured 22-25 in all (54-65 without it).
+    expect(f.total).toBeLessThan(2 * N);
     await stack.workspace.removeStack("scale-default");
   });
 });

@@ -2,7 +2,7 @@ import { Deadline } from "../../provider/deadline";
 import { cssApiError, isCssApiError } from "../../provider/errors";
 import type { Logger } from "../../provider/log";
 import { backoffDelay, parseRetryAfter, retryDelay, withRetry } from "../../provider/retry";
-import { mergeIds, pickBatch } from "../../provider/coordinator";
+import { learnBusyWindow, mergeIds, pickBatch } from "../../provider/coordinator";
 
 const policy = { baseMs: 100, capMs: 1000, maxAttempts: 5 };
 const quiet = (): Logger & { lines: string[] } => {
@@ -105,5 +105,31 @@ describe("pickBatch (coalescing)", () => {
   });
   it("handles an empty queue", () => {
     expect(pickBatch([])).toEqual([]);
+  });
+});
+
+describe("learnBusyWindow (cool-down after our own POSTs)", () => {
+  it("learns the window from a POST that needed retries, and waits it out next time", () => {
+    const lane = { lastDoneAt: 1000, busyEstimateMs: 0, quietUntil: 0 };
+    learnBusyWindow(lane, { attempts: 4, lastAttemptAt: 1210 }, 1230);
+    expect(lane).toEqual({ lastDoneAt: 1230, busyEstimateMs: 210, quietUntil: 1440 });
+  });
+  it("shrinks the estimate after a POST that went through at once", () => {
+    const lane = { lastDoneAt: 1000, busyEstimateMs: 200, quietUntil: 0 };
+    learnBusyWindow(lane, { attempts: 1, lastAttemptAt: 1300 }, 1310);
+    expect(lane).toEqual({ lastDoneAt: 1310, busyEstimateMs: 150, quietUntil: 1460 });
+  });
+  it("learns nothing from the first POST or from busy periods long after ours", () => {
+    const first = { busyEstimateMs: 0, quietUntil: 0 } as { lastDoneAt?: number; busyEstimateMs: number; quietUntil: number };
+    learnBusyWindow(first, { attempts: 3, lastAttemptAt: 500 }, 520);
+    expect(first).toEqual({ lastDoneAt: 520, busyEstimateMs: 0, quietUntil: 520 });
+    const stale = { lastDoneAt: 0, busyEstimateMs: 100, quietUntil: 0 };
+    learnBusyWindow(stale, { attempts: 2, lastAttemptAt: 120_000 }, 120_010);
+    expect(stale.busyEstimateMs).toBe(100);
+  });
+  it("never learns more than 30 s", () => {
+    const lane = { lastDoneAt: 0, busyEstimateMs: 0, quietUntil: 0 };
+    learnBusyWindow(lane, { attempts: 9, lastAttemptAt: 50_000 }, 50_001);
+    expect(lane.busyEstimateMs).toBe(30_000);
   });
 });
