@@ -62,6 +62,8 @@ const MAX_PAGES = 10_000;
 
 export class CssClient {
   private readonly http: AxiosInstance;
+  /** Tokens from the password exchange that this client sent: scrubbed from messages like secrets. */
+  private readonly issuedTokens: string[] = [];
 
   constructor(private readonly opts: ClientOptions) {
     this.http = axios.create({
@@ -266,7 +268,9 @@ export class CssClient {
       return;
     }
     if (creds.kind === "password") {
-      headers["X-Auth-Token"] = await this.passwordToken(creds);
+      const token = await this.passwordToken(creds);
+      if (!this.issuedTokens.includes(token)) this.issuedTokens.push(token);
+      headers["X-Auth-Token"] = token;
       return;
     }
     headers["Host"] = url.host;
@@ -321,8 +325,9 @@ export class CssClient {
     return token;
   }
 
+  /** Configured secrets, and every IAM token this client obtained (a gateway may quote one back). */
   private scrub(text: string): string {
-    return redactSecrets(text, this.opts.secrets);
+    return redactSecrets(text, [...this.opts.secrets, ...this.issuedTokens]);
   }
 }
 

@@ -91,7 +91,7 @@ function hintFor(kind: ErrorKind, status: number, code: string | undefined): str
     case "cluster-gone":
       return "check clusterId and projectId; CSS answers this code when the cluster does not exist or the credentials may not see it";
     case "auth":
-      return "check the credentials (access key/secret key, token, or username/password) and the machine's clock (signed requests must be within 15 minutes of server time); five failed AK/SK attempts in a row lock the key for 5 minutes";
+      return "check the credentials (access key/secret key, token, or username/password) and, for AK/SK, the machine's clock (X-Sdk-Date must be within 15 minutes of server time; five failed attempts in a row lock the key for 5 minutes)";
     case "forbidden":
       return code === "CSS.0010"
         ? "the credentials lack permission: grant css:VPCEndpoint:manageConnection (Huawei IAM) or the CSS admin role"

@@ -12,6 +12,8 @@ const ACTIONS: readonly ApprovalAction[] = ["receive", "reject"];
 const CLOUDS: readonly Cloud[] = ["otc", "huaweicloud"];
 // Region names of both clouds: eu-de, eu-ch2, cn-north-4, ap-southeast-1, la-south-2, eu-west-101 ...
 const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
+// CSS cluster ids are UUIDs; accept any plain path segment, never "." or "..".
+const CLUSTER_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.-]+$/;
 
 export interface CheckFailure {
   property: string;
@@ -84,6 +86,9 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
     fail("clusterId", `clusterId must be a string, got ${typeof clusterId}`);
   } else if (clusterId !== UNKNOWN && clusterId.trim() === "") {
     fail("clusterId", "clusterId must not be blank");
+  } else if (clusterId !== UNKNOWN && !CLUSTER_ID_PATTERN.test(clusterId.trim())) {
+    // It becomes a path segment: "..", "/" or "?" would send the call somewhere else.
+    fail("clusterId", `clusterId must be a CSS cluster ID (letters, digits, "-", "_" and "."), got ${JSON.stringify(clusterId)}`);
   } else if (clusterId !== UNKNOWN) {
     out.clusterId = clusterId.trim();
   }
@@ -91,6 +96,8 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
   const ids = news.endpointIds;
   if (ids === UNKNOWN) {
     // The whole list is unknown: nothing to check yet.
+  } else if (typeof ids === "string") {
+    fail("endpointIds", `endpointIds must be a list of VPC endpoint IDs, got the string ${JSON.stringify(ids)}: write [${JSON.stringify(ids)}]`);
   } else if (!Array.isArray(ids)) {
     fail("endpointIds", "endpointIds is required: a non-empty list of VPC endpoint IDs");
   } else if (ids.length === 0) {

@@ -11,8 +11,9 @@ export interface Logger {
   warn(message: string): void;
 }
 
-// Header name (optionally JSON-quoted), then the value up to the end of the line, a quote or a brace.
-const AUTH_HEADERS = /\b(authorization|x-auth-token|x-security-token|x-subject-token)"?\s*[:=]\s*("[^"]*"|[^\n"}]*)/gi;
+// Header name (optionally quoted, as in JSON or util.inspect output), then the value: a quoted string,
+// or everything up to the end of the line, a quote or a brace.
+const AUTH_HEADERS = /\b(authorization|x-auth-token|x-security-token|x-subject-token)['"]?\s*[:=]\s*("[^"]*"|'[^']*'|[^\n"'}]*)/gi;
 
 /** Redact auth headers wherever they appear in a line, then every known secret value. */
 export function redactLine(line: string, secrets: readonly (string | undefined)[]): string {

@@ -12,6 +12,9 @@ import { backoffDelay, RetryPolicy } from "./retry";
 import type { ApprovalAction, ApprovalInputs, ApprovalOutputs, ConnectionStatus, ObservedConnection } from "./types";
 import { TARGET_STATUS } from "./types";
 
+/** Time kept for the last status listing before the deadline. */
+const LAST_POLL_MARGIN_MS = 250;
+
 export interface OperationContext {
   client: CssClient;
   coordinator: ClusterCoordinator;
@@ -137,8 +140,10 @@ export async function waitFor(
       throw approvalError(`CSS cluster ${clusterId}: VPC endpoint(s) ${progress.failed.map((f) => `${f.id} (${f.status})`).join(", ")} ended in a failed state`);
     }
     if (progress.done) return list;
-    const wait = backoffDelay(attempt, ctx.poll, () => 0.5 + Math.random() / 2);
-    if (wait >= ctx.deadline.remainingMs()) {
+    // Poll once more just before the deadline rather than give up a whole poll interval early.
+    const remaining = ctx.deadline.remainingMs() - LAST_POLL_MARGIN_MS;
+    const wait = Math.min(backoffDelay(attempt, ctx.poll, () => 0.5 + Math.random() / 2), remaining);
+    if (remaining <= 0) {
       const pending = progress.pending;
       throw approvalError(
         `timed out after ${(ctx.deadline.elapsedMs() / 1000).toFixed(0)}s (timeoutSeconds=${ctx.deadline.timeoutSeconds}) waiting on CSS cluster ${clusterId}: ` +

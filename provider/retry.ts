@@ -109,7 +109,7 @@ function giveUp(describe: string, last: CssApiError, attempts: number, why: stri
     method: last.method,
     path: last.path,
     attempts,
-    message: `${describe}: gave up after ${attempts} attempts in ${(deadline.elapsedMs() / 1000).toFixed(1)}s (${why}); last answer: ${[last.status && `HTTP ${last.status}`, last.code, last.apiMessage ?? last.kind].filter(Boolean).join(" ")}`,
+    message: `${describe}: gave up after ${attempts} attempt${attempts === 1 ? "" : "s"} in ${(deadline.elapsedMs() / 1000).toFixed(1)}s (${why}); last answer: ${[last.status && `HTTP ${last.status}`, last.code, last.apiMessage ?? last.kind].filter(Boolean).join(" ")}`,
   });
   return error;
 }

@@ -37,13 +37,15 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Keys sorted, repeated keys sorted by value, keys and values encoded alike. */
+/**
+ * Keys sorted, repeated keys sorted by value, then keys and values encoded alike. Sorting happens on
+ * the raw (decoded) strings, as Huawei's SDKs do: encoding first would order `é` before `a`.
+ */
 export function canonicalQuery(search: string): string {
-  const params = new URLSearchParams(search);
   const pairs: [string, string][] = [];
-  params.forEach((value, key) => pairs.push([encodeRfc3986(key), encodeRfc3986(value)]));
+  new URLSearchParams(search).forEach((value, key) => pairs.push([key, value]));
   pairs.sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join("&");
+  return pairs.map(([k, v]) => `${encodeRfc3986(k)}=${encodeRfc3986(v)}`).join("&");
 }
 
 export function sha256Hex(data: string | Buffer): string {

@@ -187,7 +187,7 @@ const ROWS: Row[] = [
     fault: "429 with Retry-After beyond the deadline",
     how: "failNext(1, 429, retryAfter 30) on POST",
     setup: () => emu.failNext(1, { status: 429, retryAfter: "30", match: POST }),
-    expect: /gave up after 1 attempts in \d+\.\ds \(the deadline of 4s would pass before the next retry\); last answer: HTTP 429 APIG\.0308 injected fault: Too Many Requests; request id [0-9a-f]{32}$/,
+    expect: /gave up after 1 attempt in \d+\.\ds \(the deadline of 4s would pass before the next retry\); last answer: HTTP 429 APIG\.0308 injected fault: Too Many Requests; request id [0-9a-f]{32}$/,
     maxCalls: 2,
   },
   // ---- 5xx ---------------------------------------------------------------------------------------
@@ -332,7 +332,7 @@ const ROWS: Row[] = [
     cleanup: () => {
       delete process.env.OS_AUTH_TOKEN;
     },
-    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 401 APIG\.0301\): Incorrect IAM authentication information: token expired: check the credentials \(access key\/secret key, token, or username\/password\) and the machine's clock \(signed requests must be within 15 minutes of server time\); five failed AK\/SK attempts in a row lock the key for 5 minutes; request id [0-9a-f]{32}$/,
+    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 401 APIG\.0301\): Incorrect IAM authentication information: token expired: check the credentials \(access key\/secret key, token, or username\/password\) and, for AK\/SK, the machine's clock \(X-Sdk-Date must be within 15 minutes of server time; five failed attempts in a row lock the key for 5 minutes\); request id [0-9a-f]{32}$/,
     maxCalls: 1,
   },
   {
@@ -360,7 +360,7 @@ const ROWS: Row[] = [
     setup: async () => {
       await skewed.control("DELETE", "/requests");
     },
-    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 401 APIG\.0301\): Incorrect IAM authentication information: X-Sdk-Date \d{8}T\d{6}Z differs from server time by more than 900 s: check the credentials \(access key\/secret key, token, or username\/password\) and the machine's clock \(signed requests must be within 15 minutes of server time\)/,
+    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 401 APIG\.0301\): Incorrect IAM authentication information: X-Sdk-Date \d{8}T\d{6}Z differs from server time by more than 900 s: check the credentials \(access key\/secret key, token, or username\/password\) and, for AK\/SK, the machine's clock \(X-Sdk-Date must be within 15 minutes of server time;/,
     maxCalls: 1,
   },
   // ---- answers that do not need a retry ----------------------------------------------------------

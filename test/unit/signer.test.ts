@@ -44,6 +44,9 @@ describe("SDK-HMAC-SHA256 signer", () => {
 
   it("sorts the query by key then value and encodes spaces as %20", () => {
     expect(canonicalQuery("?b=2&a=z&a=y&c=hello world")).toBe("a=y&a=z&b=2&c=hello%20world");
+    // Sorted before encoding, as Huawei's SDKs do: "a" < "é" although "%C3%A9" < "a".
+    expect(canonicalQuery("?%C3%A9=1&a=2")).toBe("a=2&%C3%A9=1");
+    expect(canonicalQuery("?%3A=1&0=2")).toBe("0=2&%3A=1");
     expect(canonicalQuery("")).toBe("");
     expect(encodeRfc3986("a*b(c)!'~._-")).toBe("a%2Ab%28c%29%21%27~._-");
   });
