@@ -3,9 +3,10 @@
  * process. For each cluster, calls are serialised (one POST in flight), concurrent requests for the
  * same action are coalesced into one POST, and concurrent status polls share one listing.
  * The state lives on globalThis so every copy of this module in the process (one per serialized
- * provider) shares it; it is created at run time and never serialized. Only plain data goes there:
- * the closure serializer emits a class it can reach from `global` as a reference to that live
- * object, which does not exist in a fresh provider process.
+ * provider) shares it; it is created at run time and never serialized. No class instance goes there
+ * (only maps, plain objects and the callbacks of requests in flight): the closure serializer emits a
+ * class it can reach from `global` as a reference to that live object, which a fresh provider
+ * process does not have.
  */
 import { Deadline, now, sleep } from "./deadline";
 import { cssApiError, isCssApiError, isRetryable } from "./errors";
