@@ -142,15 +142,6 @@ export class CssClient {
     return report;
   }
 
-  /** Cluster detail (existence, availability, VPCEP support). */
-  async getCluster(clusterId: string): Promise<Record<string, unknown>> {
-    const answer = await this.call(
-      { method: "GET", path: this.projectPath(`/clusters/${encodeURIComponent(clusterId)}`), expectJson: true },
-      `get cluster ${clusterId}`,
-    );
-    return answer.data as Record<string, unknown>;
-  }
-
   private call(spec: RequestSpec, describe: string, onAttempt?: () => void): Promise<Answer> {
     return withRetry(() => {
       onAttempt?.();

@@ -18,8 +18,6 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 500, capMs: 20_000, maxAttempts: 60 };
-
 /** Full jitter: a uniform pick in [0, min(cap, base * 2^(attempt-1))]. `attempt` counts from 1. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));

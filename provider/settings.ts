@@ -8,6 +8,7 @@
  */
 import { cssEndpoint, iamEndpoint, inferCloud } from "./endpoints";
 import { namedError } from "./errors";
+import type { RetryPolicy } from "./retry";
 import type { ApprovalInputs, Cloud } from "./types";
 
 export const CONFIG_NAMESPACE = "css-vpcep";
@@ -173,8 +174,8 @@ export function readStackConfig(get: (key: string) => string | undefined): Stack
 
 /** Timing knobs (environment only; the defaults suit the real API, tests and benchmarks shorten them). */
 export interface Tuning {
-  retry: { baseMs: number; capMs: number; maxAttempts: number };
-  poll: { baseMs: number; capMs: number; maxAttempts: number };
+  retry: RetryPolicy;
+  poll: RetryPolicy;
   requestTimeoutMs: number;
 }
 
