@@ -13,7 +13,8 @@ export type ErrorKind =
   | "forbidden" // 403 other than "cluster gone"
   | "parameter" // 400 parameter errors: the body-field fallback looks at these
   | "precondition" // 412: VPCEP service not enabled, or cluster not available
-  | "cluster-gone" // the cluster does not exist (any of the codes CSS uses for it)
+  | "cluster-gone" // the cluster does not exist (a code that says so)
+  | "gone-or-denied" // 403 CSS.0015: "not found or access denied"; confirmed against the cluster list before acting on it
   | "service-disabled" // CSS.5182: the VPC endpoint service is not enabled on the cluster
   | "not-found" // 404 on something other than the cluster
   | "unreachable" // DNS failure, connection refused: wrong region or endpoint
@@ -24,8 +25,10 @@ export type ErrorKind =
 
 // Constant lists are arrays, not Sets: the closure serializer copies a Set as an empty object.
 
-/** Codes CSS uses for "the cluster does not exist" (the 403 CSS.0015 is also "access denied"). */
-export const CLUSTER_GONE_CODES: readonly string[] = ["CSS.0015", "CSS.0047", "CSS.3027", "CSS.1103", "CSS.0002", "CSS.0022"];
+/** Codes CSS uses for "the cluster does not exist". CSS.0015 is not among them: it also means "access denied". */
+export const CLUSTER_GONE_CODES: readonly string[] = ["CSS.0047", "CSS.3027", "CSS.1103", "CSS.0002", "CSS.0022"];
+/** "Resource not found or access denied": gone only when the project's cluster list confirms it. */
+export const GONE_OR_DENIED_CODE = "CSS.0015";
 /** 400 codes that mean "the parameters are wrong": the trigger for the endpoint_id_list/endpointIdList fallback. */
 export const PARAMETER_CODES: readonly string[] = ["CSS.0001", "CSS.0006", "CSS.0017"];
 /** 400/202 codes that mean "busy, try again later". */
@@ -60,14 +63,15 @@ export interface Classification {
 }
 
 /** Classify an HTTP answer (status + CSS code). */
-export function classifyHttp(status: number, code: string | undefined, method: string): Classification {
-  const kind = httpKind(status, code, method);
+export function classifyHttp(status: number, code: string | undefined): Classification {
+  const kind = httpKind(status, code);
   return { kind, retryable: RETRYABLE.includes(kind), hint: hintFor(kind, status, code) };
 }
 
-function httpKind(status: number, code: string | undefined, method: string): ErrorKind {
+function httpKind(status: number, code: string | undefined): ErrorKind {
   if (code === "CSS.5182") return "service-disabled";
   if (code && CLUSTER_GONE_CODES.includes(code)) return "cluster-gone";
+  if (code === GONE_OR_DENIED_CODE) return "gone-or-denied";
   // 412 never retries, whatever code comes with it (the emulator and CSS pair it with CSS.0011).
   if (status === 412) return "precondition";
   if (code && BUSY_CODES.includes(code) && (status === 400 || status === 202)) return "conflict";
@@ -76,7 +80,8 @@ function httpKind(status: number, code: string | undefined, method: string): Err
   if (status === 502 || status === 503 || status === 504) return "unavailable";
   if (status === 401) return "auth";
   if (status === 403) return "forbidden";
-  if (status === 404) return method === "GET" && !code ? "cluster-gone" : "not-found";
+  // A 404 without a CSS code proves nothing about the cluster: a wrong base URL or a proxy answers it too.
+  if (status === 404) return "not-found";
   if (status === 400 && code && PARAMETER_CODES.includes(code)) return "parameter";
   if (status >= 500) return "server";
   return "client";
@@ -89,7 +94,11 @@ function hintFor(kind: ErrorKind, status: number, code: string | undefined): str
     case "service-disabled":
       return "enable the VPC endpoint service on the cluster first (CSS console, or the cluster's vpcep_endpoint setting)";
     case "cluster-gone":
-      return "check clusterId and projectId; CSS answers this code when the cluster does not exist or the credentials may not see it";
+      return "check clusterId and projectId: CSS says the cluster does not exist";
+    case "gone-or-denied":
+      return "CSS answers this code when the cluster does not exist or the credentials may not see it; check clusterId, projectId and the credentials' permissions";
+    case "not-found":
+      return code ? undefined : "a 404 without a CSS error code: check the endpoint URL (css-vpcep:endpoint, region, cloud) and any proxy in between";
     case "auth":
       return "check the credentials (access key/secret key, token, or username/password) and, for AK/SK, the machine's clock (X-Sdk-Date must be within 15 minutes of server time; five failed attempts in a row lock the key for 5 minutes)";
     case "forbidden":
@@ -236,6 +245,8 @@ export function namedError(name: string, message: string): Error {
 }
 
 function formatMessage(init: CssApiErrorInit): string {
+  // The provider's own deadline errors name no call: their message says everything.
+  if (init.kind === "deadline" && !init.method && init.message) return init.message;
   const call = init.method && init.path ? `${init.method} ${init.path}` : "CSS API call";
   const parts = [`${call} failed`];
   const detail = [init.status !== undefined ? `HTTP ${init.status}` : undefined, init.code].filter(Boolean).join(" ");

@@ -13,7 +13,7 @@ describe("classifyHttp", () => {
     [202, "CSS.0011", "conflict", true],
     [401, "APIG.0301", "auth", false],
     [403, "CSS.0010", "forbidden", false],
-    [403, "CSS.0015", "cluster-gone", false],
+    [403, "CSS.0015", "gone-or-denied", false],
     [400, "CSS.0047", "cluster-gone", false],
     [404, "CSS.3027", "cluster-gone", false],
     [400, "CSS.5182", "service-disabled", false],
@@ -23,22 +23,24 @@ describe("classifyHttp", () => {
     [400, "CSS.5181", "client", false],
     [404, "CSS.0016", "not-found", false],
   ])("HTTP %s %s is %s (retryable %s)", (status, code, kind, retryable) => {
-    expect(classifyHttp(status, code, "POST")).toMatchObject({ kind, retryable });
+    expect(classifyHttp(status, code)).toMatchObject({ kind, retryable });
   });
 
-  it("treats a plain 404 on a GET as the cluster being gone", () => {
-    expect(classifyHttp(404, undefined, "GET").kind).toBe("cluster-gone");
+  it("never reads a 404 without a CSS code as the cluster being gone (a wrong URL or a proxy answers it too)", () => {
+    expect(classifyHttp(404, undefined)).toMatchObject({ kind: "not-found", retryable: false });
+    expect(classifyHttp(404, undefined).hint).toMatch(/endpoint URL/);
   });
 
   it("explains 412 and auth failures", () => {
-    expect(classifyHttp(412, undefined, "POST").hint).toMatch(/VPC endpoint service enabled.*cluster available/);
-    expect(classifyHttp(401, undefined, "GET").hint).toMatch(/clock/);
+    expect(classifyHttp(412, undefined).hint).toMatch(/VPC endpoint service enabled.*cluster available/);
+    expect(classifyHttp(401, undefined).hint).toMatch(/clock/);
   });
 
   it("marks gone kinds for delete", () => {
     expect(isGone("cluster-gone")).toBe(true);
     expect(isGone("service-disabled")).toBe(true);
     expect(isGone("forbidden")).toBe(false);
+    expect(isGone("gone-or-denied")).toBe(false);
   });
 });
 
