@@ -58,6 +58,7 @@ interface RequestSpec {
 
 /** Page size asked for; the server may clamp it (the emulator can be told to), and paging copes. */
 export const PAGE_LIMIT = 1000;
+const CLUSTER_PAGE_LIMIT = 100;
 const MAX_PAGES = 10_000;
 
 export class CssClient {
@@ -112,22 +113,49 @@ export class CssClient {
   }
 
   /**
-   * POST the action for these endpoints; falls back once to the other body field on a parameter error.
-   * Reports how many attempts it took, which tells the coordinator how long the cluster stayed busy.
+   * Does the project's cluster list (ListClustersDetails, paged) include this cluster? The one way to
+   * tell "cluster gone" from "no access" after a CSS.0015. Throws when the list itself is refused.
    */
-  async applyAction(clusterId: string, action: ApprovalAction, endpointIds: readonly string[]): Promise<SendReport> {
+  async clusterListed(clusterId: string): Promise<boolean> {
+    let offset = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const answer = await this.call(
+        { method: "GET", path: this.projectPath("/clusters"), query: { offset, limit: CLUSTER_PAGE_LIMIT }, expectJson: true },
+        "list the project's clusters",
+      );
+      const body = answer.data as Record<string, unknown>;
+      const rows = (Array.isArray(body.clusters) ? body.clusters : []) as unknown[];
+      if (rows.some((r) => r !== null && typeof r === "object" && (r as { id?: unknown }).id === clusterId)) return true;
+      const total = [body.totalSize, body.total_size, body.total_count].find((t): t is number => typeof t === "number");
+      offset += rows.length;
+      if (rows.length === 0 || (total !== undefined ? offset >= total : rows.length < CLUSTER_PAGE_LIMIT)) return false;
+    }
+    return false;
+  }
+
+  /**
+   * POST the action for the endpoints `ids()` returns at each attempt (the coordinator drops requests
+   * whose deadline passed); falls back once to the other body field on a parameter error. Reports how
+   * many attempts it took, which tells the coordinator how long the cluster stayed busy.
+   */
+  async applyAction(clusterId: string, action: ApprovalAction, ids: () => readonly string[]): Promise<SendReport> {
     const host = new URL(this.opts.target.baseUrl).host;
     const memory = styleMemory();
     const first: BodyStyle = memory.get(host) ?? "snake";
     const report: SendReport = { attempts: 0, lastAttemptAt: 0 };
+    const count = ids().length;
     const send = (style: BodyStyle) =>
       this.call(
-        { method: "POST", path: this.connectionsPath(clusterId), body: { action, [BODY_FIELD[style]]: [...endpointIds] } },
-        `${action} ${endpointIds.length} endpoint(s) on cluster ${clusterId}`,
         () => {
+          const endpointIds = ids();
+          if (endpointIds.length === 0) {
+            throw cssApiError({ kind: "deadline", message: `every approval waiting for this ${action} on cluster ${clusterId} ran out of time; nothing sent` });
+          }
           report.attempts++;
           report.lastAttemptAt = now();
+          return { method: "POST", path: this.connectionsPath(clusterId), body: { action, [BODY_FIELD[style]]: [...endpointIds] } };
         },
+        `${action} ${count} endpoint(s) on cluster ${clusterId}`,
       );
     try {
       await send(first);
@@ -142,11 +170,9 @@ export class CssClient {
     return report;
   }
 
-  private call(spec: RequestSpec, describe: string, onAttempt?: () => void): Promise<Answer> {
-    return withRetry(() => {
-      onAttempt?.();
-      return this.send(spec);
-    }, {
+  /** One call with retries; `spec` may be rebuilt for each attempt. */
+  private call(spec: RequestSpec | (() => RequestSpec), describe: string): Promise<Answer> {
+    return withRetry(() => this.send(typeof spec === "function" ? spec() : spec), {
       deadline: this.opts.deadline,
       policy: this.opts.policy,
       log: this.opts.log,
@@ -208,7 +234,7 @@ export class CssClient {
   }
 
   private apiError(spec: RequestSpec, response: AxiosResponse<string>, facts: ReturnType<typeof parseErrorBody>): CssApiError {
-    const { kind, hint } = classifyHttp(response.status, facts.code, spec.method);
+    const { kind, hint } = classifyHttp(response.status, facts.code);
     const error = cssApiError({
       kind,
       hint,
@@ -225,11 +251,24 @@ export class CssClient {
   }
 
   private async exchange(method: string, url: URL, headers: Record<string, string>, body: string): Promise<AxiosResponse<string>> {
-    const timeout = Math.max(1, Math.min(this.opts.requestTimeoutMs, this.opts.deadline.remainingMs()));
+    const remaining = this.opts.deadline.remainingMs();
+    const clipped = remaining < this.opts.requestTimeoutMs;
+    const timeout = Math.max(1, Math.min(this.opts.requestTimeoutMs, remaining));
     try {
       return await this.http.request<string>({ method, url: url.toString(), headers, data: body || undefined, timeout });
     } catch (err) {
-      throw this.transportError(err, method, url.pathname);
+      const error = this.transportError(err, method, url.pathname);
+      if (clipped && error.kind === "network" && this.opts.deadline.expired()) {
+        // Our own deadline cut the exchange short: that is a timeout of the operation, not a network fault.
+        const s = this.opts.deadline.timeoutSeconds;
+        throw cssApiError({
+          kind: "deadline",
+          method,
+          path: url.pathname,
+          message: `timed out after ${s}s (timeoutSeconds=${s}) while waiting for an answer from ${this.opts.target.baseUrl}; raise timeoutSeconds`,
+        });
+      }
+      throw error;
     }
   }
 
@@ -285,7 +324,7 @@ export class CssClient {
         const response = await this.exchange("POST", url, { "Content-Type": "application/json;charset=utf8" }, tokenRequestBody(creds, this.opts.target.projectId));
         if (response.status === 201 || response.status === 200) return response;
         const facts = parseErrorBody(response.data);
-        const { kind } = classifyHttp(response.status, facts.code, "POST");
+        const { kind } = classifyHttp(response.status, facts.code);
         throw cssApiError({
           kind,
           status: response.status,

@@ -18,15 +18,44 @@ export interface SendReport {
   lastAttemptAt: number;
 }
 
+/** What a request's POST did: when it returned (0 if nothing was sent) and which of its ids it carried. */
+export interface SendResult {
+  doneAt: number;
+  sent: string[];
+}
+
+/** Set by the coordinator as soon as a POST attempt carrying one of the request's endpoints starts. */
+export interface SendTracker {
+  attempted: boolean;
+}
+
 export interface QueuedAction {
   action: ApprovalAction;
   ids: readonly string[];
   deadline: Deadline;
-  /** Sends one POST for the given ids (with its own retries). */
-  send: (ids: readonly string[]) => Promise<SendReport | void>;
-  /** Called with the time the POST carrying this request returned. */
-  resolve: (doneAt: number) => void;
+  /**
+   * Sends one POST (with its own retries) for the ids the getter returns at each attempt: a request
+   * whose deadline passed meanwhile is left out of the next attempt.
+   */
+  send: (ids: () => readonly string[]) => Promise<SendReport | void>;
+  /** Evaluated when the POST is formed: the ids this request may still send (a release skips what others declare). */
+  exclude?: (ids: readonly string[]) => readonly string[];
+  /** Runs when the POST is formed; throwing fails the request instead (a conflict found meanwhile). */
+  precheck?: () => void;
+  /** A release (the reject of endpoints no longer declared): remembered so a later claimer re-accepts them. */
+  release?: boolean;
+  tracker?: SendTracker;
+  resolve: (result: SendResult) => void;
   reject: (err: unknown) => void;
+}
+
+/** A queued request with the coordinator's bookkeeping. */
+interface Pending extends QueuedAction {
+  /** Resolved, rejected, or expired: nothing more is sent for it. */
+  settled: boolean;
+  /** The ids it sends, after `exclude`. */
+  effective: readonly string[];
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -56,7 +85,7 @@ export function mergeIds(batch: readonly Pick<QueuedAction, "ids">[]): string[] 
 }
 
 interface ClusterLane {
-  queue: QueuedAction[];
+  queue: Pending[];
   running: boolean;
   /** When our last POST on this cluster returned. */
   lastDoneAt?: number;
@@ -65,6 +94,8 @@ interface ClusterLane {
   /** Do not POST before this: the cluster is probably still busy with our previous change. */
   quietUntil: number;
   listing?: { startedAt: number; promise: Promise<unknown> };
+  /** Endpoints our releases rejected: a claimer that wants them received sends the accept even if its listing was older. */
+  released: string[];
 }
 
 export interface CoordinatorStats {
@@ -128,7 +159,7 @@ export class ClusterCoordinator {
   private lane(key: string): ClusterLane {
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { queue: [], running: false, busyEstimateMs: 0, quietUntil: 0 };
+      lane = { queue: [], running: false, busyEstimateMs: 0, quietUntil: 0, released: [] };
       this.lanes.set(key, lane);
     }
     return lane;
@@ -136,20 +167,54 @@ export class ClusterCoordinator {
 
   /**
    * Queue an action for a cluster. Resolves, when a POST carrying these ids succeeded, with the time
-   * that POST returned: every request it carried may then trust (and share) listings started after it.
+   * that POST returned (every request it carried may then trust, and share, listings started after
+   * it) and the ids it carried. Rejects at the request's own deadline, whatever else shares the lane.
    */
-  submit(
-    key: string,
-    action: ApprovalAction,
-    ids: readonly string[],
-    deadline: Deadline,
-    send: (ids: readonly string[]) => Promise<SendReport | void>,
-  ): Promise<number> {
-    if (ids.length === 0) return Promise.resolve(0);
-    return new Promise<number>((resolve, reject) => {
-      this.lane(key).queue.push({ action, ids, deadline, send, resolve, reject });
+  submit(key: string, request: Omit<QueuedAction, "resolve" | "reject">): Promise<SendResult> {
+    if (request.ids.length === 0) return Promise.resolve({ doneAt: 0, sent: [] });
+    return new Promise<SendResult>((resolve, reject) => {
+      const lane = this.lane(key);
+      const pending: Pending = { ...request, effective: request.ids, settled: false, resolve, reject };
+      pending.resolve = (result) => {
+        if (this.settle(pending)) resolve(result);
+      };
+      pending.reject = (err) => {
+        if (this.settle(pending)) reject(err);
+      };
+      pending.timer = setTimeout(() => this.expire(lane, pending), request.deadline.remainingMs());
+      lane.queue.push(pending);
       void this.drain(key);
     });
+  }
+
+  /** Endpoints among `ids` that our own releases rejected on this cluster; forgets them (the caller re-accepts). */
+  takeReleased(key: string, ids: readonly string[]): string[] {
+    const lane = this.lane(key);
+    const taken = ids.filter((id) => lane.released.includes(id));
+    lane.released = lane.released.filter((id) => !taken.includes(id));
+    return taken;
+  }
+
+  private settle(p: Pending): boolean {
+    if (p.settled) return false;
+    p.settled = true;
+    if (p.timer) clearTimeout(p.timer);
+    return true;
+  }
+
+  /** The request's deadline passed: fail it now, and leave its ids out of any further attempt. */
+  private expire(lane: ClusterLane, p: Pending): void {
+    const queued = lane.queue.includes(p);
+    lane.queue = lane.queue.filter((q) => q !== p);
+    const seconds = p.deadline.timeoutSeconds;
+    p.reject(
+      cssApiError({
+        kind: "deadline",
+        message: queued
+          ? `timed out after ${seconds}s (timeoutSeconds=${seconds}) before the ${p.action} of ${p.ids.length} endpoint(s) could be sent: the cluster was still busy with earlier changes, and nothing was sent for them; raise timeoutSeconds`
+          : `timed out after ${seconds}s (timeoutSeconds=${seconds}) while the cluster kept answering busy to the ${p.action} of ${p.ids.length} endpoint(s); raise timeoutSeconds`,
+      }),
+    );
   }
 
   private async drain(key: string): Promise<void> {
@@ -160,18 +225,35 @@ export class ClusterCoordinator {
       await this.gather(lane);
       while (lane.queue.length > 0) {
         // Waiting out the busy window we caused costs no 409s, and lets more requests join the POST.
+        // Each request's own timer fails it at its deadline meanwhile.
         const quiet = Math.min(lane.quietUntil - now(), MAX_COOLDOWN_MS);
         if (quiet > 0) await sleep(quiet);
-        this.dropExpired(lane);
         const batch = pickBatch(lane.queue);
         if (batch.length === 0) break;
         lane.queue = lane.queue.filter((q) => !batch.includes(q));
-        await this.run(lane, batch);
+        await this.run(lane, this.applyExclusions(batch));
       }
     } finally {
       lane.running = false;
       if (lane.queue.length > 0) void this.drain(key);
     }
+  }
+
+  /** Apply each request's `precheck` and `exclude` now; a request with nothing left to send is done at once. */
+  private applyExclusions(batch: Pending[]): Pending[] {
+    const out: Pending[] = [];
+    for (const p of batch) {
+      try {
+        p.precheck?.();
+      } catch (err) {
+        p.reject(err);
+        continue;
+      }
+      p.effective = p.exclude ? p.exclude(p.ids) : p.ids;
+      if (p.effective.length > 0) out.push(p);
+      else p.resolve({ doneAt: 0, sent: [] });
+    }
+    return out;
   }
 
   /**
@@ -190,29 +272,22 @@ export class ClusterCoordinator {
     } while (waited < MAX_GATHER_MS);
   }
 
-  private dropExpired(lane: ClusterLane): void {
-    lane.queue = lane.queue.filter((q) => {
-      if (!q.deadline.expired()) return true;
-      q.reject(
-        cssApiError({
-          kind: "deadline",
-          message: `the deadline of ${q.deadline.timeoutSeconds}s passed while waiting for earlier calls on the same cluster`,
-        }),
-      );
-      return false;
-    });
-  }
-
-  private async run(lane: ClusterLane, batch: QueuedAction[]): Promise<void> {
+  private async run(lane: ClusterLane, batch: Pending[]): Promise<void> {
+    if (batch.length === 0) return;
+    const live = (members: readonly Pending[]) => () => {
+      const ids = mergeIds(members.filter((m) => !m.settled).map((m) => ({ ids: m.effective })));
+      if (ids.length > 0) members.forEach((m) => m.tracker && !m.settled && (m.tracker.attempted = true));
+      return ids;
+    };
     // The request with the most time left sends for everyone.
     const sender = batch.reduce((a, b) => (b.deadline.expiresAt > a.deadline.expiresAt ? b : a));
     this.stats.posts++;
     this.stats.coalescedRequests += batch.length;
     try {
-      const report = await sender.send(mergeIds(batch));
+      const report = await sender.send(live(batch));
       const doneAt = now();
       learnBusyWindow(lane, report ?? undefined, doneAt);
-      batch.forEach((b) => b.resolve(doneAt));
+      this.succeeded(lane, batch, doneAt);
     } catch (err) {
       const isolate = batch.length > 1 && isCssApiError(err) && !isRetryable(err.kind) && err.kind !== "deadline" && err.kind !== "auth";
       if (!isolate) {
@@ -221,10 +296,11 @@ export class ClusterCoordinator {
       }
       // One request's bad id must not fail the others: send each on its own.
       for (const b of batch) {
+        if (b.settled) continue;
         this.stats.posts++;
         try {
-          await b.send(b.ids);
-          b.resolve(now());
+          await b.send(live([b]));
+          this.succeeded(lane, [b], now());
         } catch (e) {
           b.reject(e);
         }
@@ -232,21 +308,59 @@ export class ClusterCoordinator {
     }
   }
 
+  private succeeded(lane: ClusterLane, members: readonly Pending[], doneAt: number): void {
+    for (const m of members) {
+      if (m.settled) continue;
+      if (m.release) lane.released = [...new Set([...lane.released, ...m.effective])];
+      m.resolve({ doneAt, sent: [...m.effective] });
+    }
+  }
+
   /**
    * Share one listing among concurrent pollers. A poller joins a listing in flight only if it started
-   * at or after `notBefore` (so it reflects the caller's own POST); otherwise a new one starts.
+   * at or after `notBefore` (so it reflects the caller's own POST); otherwise a new one starts. Each
+   * caller keeps its own deadline: it fails at its deadline even if the listing goes on for others,
+   * and a listing that failed on its starter's (shorter) deadline is started again for the others.
    */
-  sharedList<T>(key: string, notBefore: number, fetch: () => Promise<T>): Promise<T> {
+  sharedList<T>(key: string, notBefore: number, deadline: Deadline, what: string, fetch: () => Promise<T>): Promise<T> {
     const lane = this.lane(key);
     const current = lane.listing;
-    if (current && current.startedAt >= notBefore) return current.promise as Promise<T>;
-    const startedAt = now();
-    const promise = fetch().finally(() => {
-      if (lane.listing?.promise === promise) lane.listing = undefined;
-    });
-    lane.listing = { startedAt, promise };
-    return promise;
+    let listing: Promise<T>;
+    if (current && current.startedAt >= notBefore) {
+      listing = (current.promise as Promise<T>).catch((err: unknown) => {
+        if (isCssApiError(err) && err.kind === "deadline" && !deadline.expired()) return fetch();
+        throw err;
+      });
+    } else {
+      const startedAt = now();
+      const promise = fetch().finally(() => {
+        if (lane.listing?.promise === promise) lane.listing = undefined;
+      });
+      lane.listing = { startedAt, promise };
+      listing = promise;
+    }
+    return withinDeadline(listing, deadline, what);
   }
+}
+
+/** `work`, or a deadline error when `deadline` passes first (the work itself goes on for whoever shares it). */
+export function withinDeadline<T>(work: Promise<T>, deadline: Deadline, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const s = deadline.timeoutSeconds;
+      reject(cssApiError({ kind: "deadline", message: `timed out after ${s}s (timeoutSeconds=${s}) waiting for ${what}; raise timeoutSeconds` }));
+    }, deadline.remainingMs());
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }
 
 const COORDINATOR_KEY = "__pulumiCssVpcepCoordinator";

@@ -2,7 +2,8 @@
  * Input validation and normalisation (pure: no I/O). `check` calls this; so does every CRUD method,
  * because state written by older provider code may lack defaults.
  */
-import type { ApprovalAction, ApprovalInputs, Cloud } from "./types";
+import type { ApprovalAction, ApprovalInputs, Cloud, SensitiveInput } from "./types";
+import { SENSITIVE_INPUTS } from "./types";
 
 /** Pulumi's placeholder for a value not known until another resource is created (preview only). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -139,6 +140,12 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
   if (typeof news.endpoint === "string" && news.endpoint !== UNKNOWN && !endpointUrlProblem(news.endpoint)) {
     out.endpoint = news.endpoint.replace(/\/+$/, "");
   }
+  if (news.secretInputs !== undefined && news.secretInputs !== null && news.secretInputs !== UNKNOWN) {
+    const list = news.secretInputs;
+    if (!Array.isArray(list) || !list.every((k) => (SENSITIVE_INPUTS as readonly unknown[]).includes(k))) {
+      fail("secretInputs", `secretInputs is set by the resource class: a list of ${SENSITIVE_INPUTS.join(", ")}`);
+    }
+  }
   return { inputs: out, failures };
 }
 
@@ -175,9 +182,10 @@ export function toApprovalInputs(props: Record<string, unknown>): ApprovalInputs
     rejectOnDelete: inputs.rejectOnDelete as boolean,
     timeoutSeconds: inputs.timeoutSeconds as number,
   };
-  for (const key of ["region", "projectId", "cloud", "endpoint"] as const) {
+  for (const key of ["region", "projectId", "cloud", "endpoint", "resourceName"] as const) {
     const value = inputs[key];
     if (typeof value === "string") (result as unknown as Record<string, unknown>)[key] = value;
   }
+  if (Array.isArray(inputs.secretInputs) && inputs.secretInputs.length > 0) result.secretInputs = [...(inputs.secretInputs as SensitiveInput[])];
   return result;
 }

@@ -1,15 +1,17 @@
 /**
  * The operations behind create/update/delete/read: observe the cluster, plan, send through the
- * per-cluster coordinator, and wait until every endpoint shows its target status.
+ * per-cluster coordinator, and wait until every endpoint sent shows its target status.
  */
-import type { ClusterCoordinator } from "./coordinator";
+import { conflictsFor, describeConflicts, recordClaim, wantedReceived } from "./claims";
+import type { ClusterCoordinator, SendTracker } from "./coordinator";
 import type { ConnectionList, CssClient } from "./client";
 import { Deadline, now, sleep } from "./deadline";
-import { isCssApiError, isGone, namedError } from "./errors";
+import { CssApiError, isCssApiError, namedError } from "./errors";
 import type { Logger } from "./log";
-import { assessProgress, endpointChanges, planActions } from "./plan";
+import { assessProgress, endpointChanges, planActions, updateScope } from "./plan";
 import { backoffDelay, RetryPolicy } from "./retry";
-import type { ApprovalAction, ApprovalInputs, ApprovalOutputs, ConnectionStatus, ObservedConnection } from "./types";
+import { sameTarget } from "./settings";
+import type { ApprovalAction, ApprovalInputs, ApprovalOutputs, ConnectionStatus, ObservedConnection, StoredTarget } from "./types";
 import { TARGET_STATUS } from "./types";
 
 /** Time kept for the last status listing before the deadline. */
@@ -22,8 +24,12 @@ export interface OperationContext {
   log: Logger;
   /** Identifies the cluster across resources: base URL, project and cluster id. */
   clusterKey: string;
+  /** Where this operation reaches the API (recorded in outputs). */
+  target: StoredTarget;
   /** Backoff for status polls (base, cap). */
   poll: RetryPolicy;
+  /** How long a release waits for the rest of the deployment to declare what it still wants (claims.ts). */
+  releaseGraceMs: number;
 }
 
 /** An error whose message a user reads in `pulumi up`: it names the cluster and what to do. */
@@ -31,13 +37,52 @@ function approvalError(message: string): Error {
   return namedError("ApprovalError", message);
 }
 
-function observe(ctx: OperationContext, clusterId: string, notBefore: number): Promise<ConnectionList> {
-  return ctx.coordinator.sharedList(ctx.clusterKey, notBefore, () => ctx.client.listConnections(clusterId));
+/** A failure after something may have changed in the cloud: the outputs to record (see handlers.ts). */
+export interface PartialFailure extends Error {
+  partialOutputs: ApprovalOutputs;
 }
 
-/** Resolves with the time the POST returned (0 when there was nothing to send). */
-function send(ctx: OperationContext, clusterId: string, action: ApprovalAction, ids: readonly string[]): Promise<number> {
-  return ctx.coordinator.submit(ctx.clusterKey, action, ids, ctx.deadline, (batch) => ctx.client.applyAction(clusterId, action, batch));
+export function isPartialFailure(err: unknown): err is PartialFailure {
+  return err instanceof Error && typeof (err as Partial<PartialFailure>).partialOutputs === "object";
+}
+
+function observe(ctx: OperationContext, clusterId: string, notBefore: number): Promise<ConnectionList> {
+  return ctx.coordinator.sharedList(ctx.clusterKey, notBefore, ctx.deadline, `the connection list of CSS cluster ${clusterId}`, () =>
+    ctx.client.listConnections(clusterId),
+  );
+}
+
+interface SendOptions {
+  /** A release leaves alone what other approvals of this deployment still want received. */
+  release?: boolean;
+  tracker: SendTracker;
+  /** Fails the request when the POST is formed (a conflicting approval checked meanwhile). */
+  precheck?: () => void;
+}
+
+/** Queue a POST on the cluster's lane; resolves with when it returned and which ids it carried. */
+function send(ctx: OperationContext, clusterId: string, action: ApprovalAction, ids: readonly string[], opts: SendOptions) {
+  return ctx.coordinator.submit(ctx.clusterKey, {
+    action,
+    ids,
+    deadline: ctx.deadline,
+    tracker: opts.tracker,
+    release: opts.release,
+    precheck: opts.precheck,
+    exclude: opts.release ? (candidates) => keepUnclaimed(ctx, clusterId, candidates) : undefined,
+    send: (batch) => ctx.client.applyAction(clusterId, action, batch),
+  });
+}
+
+function keepUnclaimed(ctx: OperationContext, clusterId: string, ids: readonly string[]): string[] {
+  const claimed = wantedReceived(clusterId, ids);
+  if (claimed.length > 0) ctx.log.info(`cluster ${clusterId}: not rejecting ${listIds(claimed)}: another approval of this deployment declares them`);
+  return ids.filter((id) => !claimed.includes(id));
+}
+
+/** Let the rest of the deployment declare what it still wants before a release is sent. */
+async function releaseGrace(ctx: OperationContext): Promise<void> {
+  await sleep(Math.min(ctx.releaseGraceMs, ctx.deadline.remainingMs() / 2));
 }
 
 /** The declared endpoints' connections, sorted, for outputs. */
@@ -46,8 +91,8 @@ function declaredConnections(list: ConnectionList, endpointIds: readonly string[
   return list.connections.filter((c) => wanted.has(c.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export function toOutputs(inputs: ApprovalInputs, list: ConnectionList): ApprovalOutputs {
-  const outputs: ApprovalOutputs = { ...inputs, connections: declaredConnections(list, inputs.endpointIds) };
+export function toOutputs(inputs: ApprovalInputs, list: ConnectionList, target: StoredTarget): ApprovalOutputs {
+  const outputs: ApprovalOutputs = { ...inputs, connections: declaredConnections(list, inputs.endpointIds), target };
   if (list.vpcServiceName) outputs.vpcServiceName = list.vpcServiceName;
   return outputs;
 }
@@ -56,65 +101,144 @@ function listIds(ids: readonly string[], max = 10): string {
   return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
 }
 
+/** Record this approval's claim, and fail fast when another approval of the deployment wants the opposite. */
+export function claim(clusterId: string, inputs: Pick<ApprovalInputs, "resourceName" | "action" | "endpointIds">): void {
+  if (!inputs.resourceName) return;
+  recordClaim(clusterId, { name: inputs.resourceName, action: inputs.action, endpointIds: inputs.endpointIds });
+  const conflicts = conflictsFor(clusterId, inputs.resourceName, inputs.endpointIds);
+  if (conflicts.length > 0) throw approvalError(describeConflicts(clusterId, conflicts));
+}
+
 /**
- * Bring the declared endpoints to the declared action's status (create, and update: `previous` holds
- * the old inputs, whose removed endpoints are rejected when rejectOnDelete).
+ * Bring the declared endpoints to the declared action's status. Create acts on every endpoint; an
+ * update (`previous` = the old outputs) only on what its preview announced (plan.ts updateScope), and
+ * rejects the endpoints it dropped (when rejectOnDelete) unless another approval still declares them.
+ * A failure after a POST may have been sent carries the outputs to record (PartialFailure).
  */
-export async function converge(ctx: OperationContext, inputs: ApprovalInputs, previous?: ApprovalInputs): Promise<ApprovalOutputs> {
+export async function converge(ctx: OperationContext, inputs: ApprovalInputs, previous?: ApprovalOutputs): Promise<ApprovalOutputs> {
   const { clusterId, action } = inputs;
+  claim(clusterId, inputs);
   // Planning may share a listing already in flight for this cluster: a stale "pending" only costs an
   // idempotent POST, and the wait below only trusts listings that started after our own POST.
-  const before = await observe(ctx, clusterId, 0);
-  const removed = previous ? endpointChanges(previous.endpointIds, inputs.endpointIds).removed : [];
-  const plan = planActions({ desired: inputs.endpointIds, action, removed, rejectRemoved: inputs.rejectOnDelete, observed: before.connections });
+  const retargeted = previous?.target && !sameTarget(previous.target, ctx.target) ? previous.target : undefined;
+  let latest = await observe(ctx, clusterId, 0).catch((err: unknown) => {
+    throw retargeted && isCssApiError(err) && err.kind !== "deadline" ? retargetError(ctx, clusterId, retargeted, err) : err;
+  });
+  const scope = previous ? updateScope(previous, inputs.endpointIds, action) : inputs.endpointIds;
+  const dropped = previous ? endpointChanges(previous.endpointIds, inputs.endpointIds).removed : [];
+  const removed = [...new Set([...(inputs.rejectOnDelete ? dropped : []), ...(previous?.pendingReleases ?? [])])].filter(
+    (id) => !inputs.endpointIds.includes(id),
+  );
+  const plan = planActions({ desired: scope, action, removed, rejectRemoved: true, observed: latest.connections });
   if (plan.missing.length > 0) {
     throw approvalError(
       `VPC endpoint(s) ${listIds(plan.missing)} are not connected to CSS cluster ${clusterId}` +
-        (before.vpcServiceName ? ` (VPC endpoint service ${before.vpcServiceName})` : "") +
-        `; ${before.connections.length} endpoint(s) are connected. Check the endpoint IDs, and that each endpoint was created for this cluster's VPC endpoint service.`,
+        (latest.vpcServiceName ? ` (VPC endpoint service ${latest.vpcServiceName})` : "") +
+        `; ${latest.connections.length} endpoint(s) are connected. Check the endpoint IDs, and that each endpoint was created for this cluster's VPC endpoint service.`,
     );
   }
-  ctx.log.debug(`cluster ${clusterId}: receive [${plan.receive.join(",")}] reject [${plan.reject.join(",")}]`);
-  // Wait on listings started after our POSTs returned; resources coalesced into the same POST share them.
-  const sentAt = Math.max(...(await Promise.all([send(ctx, clusterId, "receive", plan.receive), send(ctx, clusterId, "reject", plan.reject)])));
+  const releases = plan.reject.filter((id) => !scope.includes(id));
+  const declared = { receive: plan.receive, reject: plan.reject.filter((id) => scope.includes(id)) };
+  if (action === "receive") {
+    // Endpoints a release of ours rejected after our listing may still look accepted: accept them anyway.
+    for (const id of ctx.coordinator.takeReleased(ctx.clusterKey, inputs.endpointIds)) if (!declared.receive.includes(id)) declared.receive.push(id);
+  }
+  ctx.log.debug(`cluster ${clusterId}: receive [${declared.receive.join(",")}] reject [${declared.reject.join(",")}] release [${releases.join(",")}]`);
 
-  const targets = new Map<string, ConnectionStatus>(inputs.endpointIds.map((id) => [id, TARGET_STATUS[action]]));
-  for (const id of plan.reject) if (!targets.has(id)) targets.set(id, "rejected");
-  const mayVanish = new Set(removed);
-  const after = plan.receive.length + plan.reject.length === 0 ? before : await waitFor(ctx, clusterId, targets, mayVanish, sentAt);
-  return toOutputs(inputs, after);
+  const tracker: SendTracker = { attempted: false };
+  const fail = (err: unknown): never => {
+    if (!tracker.attempted) throw err;
+    const stillClaimed = wantedReceived(clusterId, releases);
+    const unconfirmed = releases.filter((id) => !stillClaimed.includes(id) && !latest.connections.some((c) => c.id === id && c.status === "rejected"));
+    const outputs = toOutputs(inputs, latest, ctx.target);
+    if (unconfirmed.length > 0) outputs.pendingReleases = unconfirmed;
+    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { partialOutputs: outputs });
+  };
+  try {
+    // Another approval of the deployment may be checked while this one observes: look again before sending.
+    const precheck = () => claim(clusterId, inputs);
+    const sends = [
+      send(ctx, clusterId, "receive", declared.receive, { tracker, precheck }),
+      send(ctx, clusterId, "reject", declared.reject, { tracker, precheck }),
+      releases.length > 0 ? releaseGrace(ctx).then(() => send(ctx, clusterId, "reject", releases, { release: true, tracker })) : undefined,
+    ];
+    const results = await Promise.all(sends);
+    const released = results[2]?.sent ?? [];
+    // Wait on listings started after our POSTs returned; resources coalesced into the same POST share them.
+    const sentAt = Math.max(0, ...results.map((r) => r?.doneAt ?? 0));
+    const targets = new Map<string, ConnectionStatus>();
+    for (const r of results.slice(0, 2)) for (const id of r?.sent ?? []) targets.set(id, TARGET_STATUS[action]);
+    for (const id of released) targets.set(id, "rejected");
+    if (targets.size > 0) {
+      latest = await waitFor(ctx, clusterId, targets, new Set(released), sentAt, (list) => (latest = list));
+    }
+  } catch (err) {
+    fail(err);
+  }
+  return toOutputs(inputs, latest, ctx.target);
 }
 
-/** Reject every declared endpoint (delete). Anything already gone counts as done. */
-export async function release(ctx: OperationContext, inputs: ApprovalInputs): Promise<void> {
-  const { clusterId, endpointIds } = inputs;
+function retargetError(ctx: OperationContext, clusterId: string, old: StoredTarget, err: CssApiError): Error {
+  const where = (t: StoredTarget) => `${t.baseUrl} (project ${t.projectId}${t.region ? `, region ${t.region}` : ""})`;
+  return approvalError(
+    `CSS cluster ${clusterId} was not found through the new settings, ${where(ctx.target)}: ${err.message}. ` +
+      `Nothing was changed; the resource still records ${where(old)}. Check region, projectId, cloud and endpoint (inputs, css-vpcep:* stack config, or OS_*/HW_* variables).`,
+  );
+}
+
+/**
+ * Is the cluster really gone? Codes that say so are trusted; CSS.0015 ("not found or access denied")
+ * is checked against the project's cluster list. Anything else, or an unconfirmed CSS.0015, throws.
+ */
+export async function confirmGone(ctx: OperationContext, clusterId: string, err: unknown): Promise<"cluster-gone" | "service-disabled"> {
+  if (!isCssApiError(err)) throw err;
+  if (err.kind === "cluster-gone" || err.kind === "service-disabled") return err.kind;
+  if (err.kind !== "gone-or-denied") throw err;
+  let listed: boolean;
+  try {
+    listed = await ctx.client.clusterListed(clusterId);
+  } catch (listErr) {
+    throw approvalError(
+      `CSS answered ${err.code} ("not found or access denied") for cluster ${clusterId}, and the project's cluster list could not be read to tell which ` +
+        `(${listErr instanceof Error ? listErr.message : String(listErr)}). The resource is kept: grant the credentials css:cluster:list (or the CSS read-only role), or check clusterId and projectId.`,
+    );
+  }
+  if (listed) {
+    throw approvalError(
+      `CSS answered ${err.code} for cluster ${clusterId}, but the project's cluster list shows it: the credentials lack access to its VPC endpoint service ` +
+        `(${err.message}). The resource is kept. Grant css:VPCEndpoint:* (Huawei IAM) or the CSS admin role.`,
+    );
+  }
+  return "cluster-gone";
+}
+
+/** Reject every declared endpoint (delete) that no other approval of this deployment still declares. Anything already gone counts as done. */
+export async function release(ctx: OperationContext, inputs: ApprovalInputs & { pendingReleases?: string[] }): Promise<void> {
+  const { clusterId } = inputs;
+  const endpointIds = [...new Set([...inputs.endpointIds, ...(inputs.pendingReleases ?? [])])];
   try {
     // As in converge: planning may share a listing in flight; the wait trusts only later ones.
     const before = await observe(ctx, clusterId, 0);
     const plan = planActions({ desired: [], action: "reject", removed: endpointIds, rejectRemoved: true, observed: before.connections });
     if (plan.reject.length === 0) return;
-    const sentAt = await send(ctx, clusterId, "reject", plan.reject);
-    await waitFor(ctx, clusterId, new Map(plan.reject.map((id) => [id, "rejected"])), new Set(plan.reject), sentAt);
+    await releaseGrace(ctx);
+    const { sent, doneAt } = await send(ctx, clusterId, "reject", plan.reject, { release: true, tracker: { attempted: false } });
+    if (sent.length === 0) return;
+    await waitFor(ctx, clusterId, new Map(sent.map((id) => [id, "rejected"])), new Set(sent), doneAt);
   } catch (err) {
-    if (isCssApiError(err) && isGone(err.kind)) {
-      ctx.log.info(`cluster ${clusterId}: ${err.kind === "service-disabled" ? "VPC endpoint service disabled" : "cluster gone"} (${err.code ?? err.status}); nothing left to reject`);
-      return;
-    }
-    throw err;
+    const gone = await confirmGone(ctx, clusterId, err);
+    ctx.log.info(`cluster ${clusterId}: ${gone === "service-disabled" ? "VPC endpoint service disabled" : "cluster gone"}; nothing left to reject`);
   }
 }
 
 /** What refresh reports: the observed statuses, or undefined when the cluster is gone. */
 export async function observeForRead(ctx: OperationContext, inputs: ApprovalInputs): Promise<ApprovalOutputs | undefined> {
   try {
-    return toOutputs(inputs, await observe(ctx, inputs.clusterId, now()));
+    return toOutputs(inputs, await observe(ctx, inputs.clusterId, now()), ctx.target);
   } catch (err) {
-    if (isCssApiError(err) && err.kind === "cluster-gone") return undefined;
-    if (isCssApiError(err) && err.kind === "service-disabled") {
-      // The service is off: no endpoint is connected, which the next diff shows as drift.
-      return toOutputs(inputs, { connections: [] });
-    }
-    throw err;
+    // The service is off: no endpoint is connected, which the next diff shows as drift.
+    if ((await confirmGone(ctx, inputs.clusterId, err)) === "service-disabled") return toOutputs(inputs, { connections: [] }, ctx.target);
+    return undefined;
   }
 }
 
@@ -128,10 +252,19 @@ export async function waitFor(
   targets: ReadonlyMap<string, ConnectionStatus>,
   mayVanish: ReadonlySet<string>,
   notBefore: number,
+  onList: (list: ConnectionList) => void = () => undefined,
 ): Promise<ConnectionList> {
+  let progress = assessProgress(targets, []);
   for (let attempt = 1; ; attempt++) {
-    const list = await observe(ctx, clusterId, notBefore);
-    const progress = assessProgress(targets, list.connections);
+    let list: ConnectionList;
+    try {
+      list = await observe(ctx, clusterId, notBefore);
+    } catch (err) {
+      if (isCssApiError(err) && err.kind === "deadline") throw timedOut(ctx, clusterId, attempt === 1 ? undefined : progress);
+      throw err;
+    }
+    onList(list);
+    progress = assessProgress(targets, list.connections);
     const lost = progress.vanished.filter((id) => !mayVanish.has(id));
     if (lost.length > 0) {
       throw approvalError(`VPC endpoint(s) ${listIds(lost)} disappeared from CSS cluster ${clusterId} while waiting for them to be ${[...new Set(lost.map((id) => targets.get(id)))].join("/")}; was the endpoint deleted?`);
@@ -142,17 +275,20 @@ export async function waitFor(
     if (progress.done) return list;
     // Poll once more just before the deadline rather than give up a whole poll interval early.
     const remaining = ctx.deadline.remainingMs() - LAST_POLL_MARGIN_MS;
-    const wait = Math.min(backoffDelay(attempt, ctx.poll, () => 0.5 + Math.random() / 2), remaining);
-    if (remaining <= 0) {
-      const pending = progress.pending;
-      throw approvalError(
-        `timed out after ${(ctx.deadline.elapsedMs() / 1000).toFixed(0)}s (timeoutSeconds=${ctx.deadline.timeoutSeconds}) waiting on CSS cluster ${clusterId}: ` +
-          pending.slice(0, 10).map((p) => `${p.id} is "${p.status}" (want "${p.want}")`).join(", ") +
-          (pending.length > 10 ? ` and ${pending.length - 10} more` : "") +
-          ". Raise timeoutSeconds, or check the endpoints in the CSS console.",
-      );
-    }
-    await sleep(wait);
+    if (remaining <= 0) throw timedOut(ctx, clusterId, progress);
+    await sleep(Math.min(backoffDelay(attempt, ctx.poll, () => 0.5 + Math.random() / 2), remaining));
     notBefore = now();
   }
+}
+
+function timedOut(ctx: OperationContext, clusterId: string, progress: ReturnType<typeof assessProgress> | undefined): Error {
+  const pending = progress?.pending ?? [];
+  const seen =
+    pending.length > 0
+      ? `: ${pending.slice(0, 10).map((p) => `${p.id} is "${p.status}" (want "${p.want}")`).join(", ")}${pending.length > 10 ? ` and ${pending.length - 10} more` : ""}`
+      : " for the connection list to show the new statuses";
+  return approvalError(
+    `timed out after ${(ctx.deadline.elapsedMs() / 1000).toFixed(0)}s (timeoutSeconds=${ctx.deadline.timeoutSeconds}) waiting on CSS cluster ${clusterId}${seen}. ` +
+      "Raise timeoutSeconds, or check the endpoints in the CSS console.",
+  );
 }

@@ -3,13 +3,18 @@
  * decide what changes, which endpoints to receive or reject, and when a wait is over.
  */
 import { UNKNOWN, containsUnknown, normaliseEndpointIds } from "./inputs";
-import type { ApprovalAction, ConnectionStatus, ObservedConnection } from "./types";
+import { sameTarget } from "./settings";
+import type { ApprovalAction, ConnectionStatus, ObservedConnection, StoredTarget } from "./types";
 import { TARGET_STATUS } from "./types";
 
-/** Inputs whose change means a different API object: the resource is replaced. */
-export const REPLACE_KEYS = ["clusterId", "region", "projectId", "cloud", "endpoint"] as const;
-/** Inputs that are updated in place (the last two need no API call, only new state). */
-export const UPDATE_KEYS = ["endpointIds", "action", "rejectOnDelete", "timeoutSeconds"] as const;
+/** The resource's identity: only a different cluster is a different API object, so only it replaces. */
+export const REPLACE_KEYS = ["clusterId"] as const;
+/**
+ * Inputs updated in place. How the API is reached (region, projectId, cloud, endpoint) is not identity:
+ * the update re-reads the cluster through the new target and changes nothing there that the preview
+ * did not announce. rejectOnDelete and timeoutSeconds change only state.
+ */
+export const UPDATE_KEYS = ["endpointIds", "action", "rejectOnDelete", "timeoutSeconds", "region", "projectId", "cloud", "endpoint"] as const;
 
 export interface DiffResult {
   changes: boolean;
@@ -42,8 +47,10 @@ export function driftedEndpoints(
 /**
  * Compare old outputs (which carry the old inputs) with new, checked inputs.
  * Defaults are applied to `olds` too, so state from older provider code compares fairly.
+ * `currentTarget` is where the API would be reached now (inputs, stack config, environment); a
+ * difference from the target recorded in state is an update ("target"), never a replace.
  */
-export function diffApproval(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+export function diffApproval(olds: Record<string, unknown>, news: Record<string, unknown>, currentTarget?: StoredTarget): DiffResult {
   const withDefaults = (p: Record<string, unknown>): Record<string, unknown> => ({
     ...p,
     action: p.action ?? "receive",
@@ -61,6 +68,8 @@ export function diffApproval(olds: Record<string, unknown>, news: Record<string,
   for (const key of UPDATE_KEYS) {
     if (containsUnknown(n[key]) || !sameValue(o[key], n[key])) changed.push(key);
   }
+  const recorded = olds.target as StoredTarget | undefined;
+  if (currentTarget && recorded && typeof recorded === "object" && !sameTarget(recorded, currentTarget)) changed.push("target");
   // Drift seen by the last refresh: an endpoint declared here is not in its target status.
   if (
     replaces.length === 0 &&
@@ -75,9 +84,9 @@ export function diffApproval(olds: Record<string, unknown>, news: Record<string,
   return {
     changes: replaces.length > 0 || changed.length > 0,
     replaces,
-    // Same cluster, new resource: creating first would accept endpoints that deleting the old one then
-    // rejects. Delete first whenever the replacement may touch the same cluster.
-    deleteBeforeReplace: replaces.length > 0 && (n.clusterId === UNKNOWN || o.clusterId === n.clusterId),
+    // Create first: if an unknown cluster id turns out to be the same cluster, the old resource's delete
+    // leaves alone what the new one declares (claims.ts), so no consumer is rejected in between.
+    deleteBeforeReplace: false,
     changed: [...replaces, ...changed],
   };
 }
@@ -155,6 +164,23 @@ export function assessProgress(
   }
   progress.done = progress.pending.length === 0 && progress.failed.length === 0;
   return progress;
+}
+
+/**
+ * The endpoints an update may act on: exactly what its preview announced. Added ones, all of them on
+ * an action change, and those the last observation (create, update or refresh) saw off target. Drift
+ * that happened since is recorded by the update and shown by the next preview instead of being
+ * repaired unannounced.
+ */
+export function updateScope(
+  previous: { endpointIds: readonly string[]; action: ApprovalAction; connections?: readonly ObservedConnection[] },
+  endpointIds: readonly string[],
+  action: ApprovalAction,
+): string[] {
+  if (previous.action !== action || !previous.connections) return [...endpointIds];
+  const kept = new Set(previous.endpointIds);
+  const drifted = new Set(driftedEndpoints(endpointIds, action, previous.connections));
+  return endpointIds.filter((id) => !kept.has(id) || drifted.has(id));
 }
 
 /** The endpoint sets an update must handle: added, removed, and kept. */

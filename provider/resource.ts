@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { VpcepConnectionApprovalProvider } from "./provider";
-import type { ApprovalAction, Cloud, ObservedConnection } from "./types";
+import type { ApprovalAction, Cloud, ObservedConnection, SensitiveInput } from "./types";
+import { SENSITIVE_INPUTS } from "./types";
 
 export interface VpcepConnectionApprovalArgs {
   /** The CSS cluster whose VPC endpoint service the endpoints connect to. Changing it replaces the resource. */
@@ -49,13 +50,35 @@ export class VpcepConnectionApproval extends pulumi.dynamic.Resource {
   declare readonly vpcServiceName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: VpcepConnectionApprovalArgs, opts?: pulumi.CustomResourceOptions) {
+    if (opts?.import !== undefined) {
+      // Pulumi's dynamic provider host cannot import (it fails deep inside with "reading 'toJavaScript'").
+      throw new Error(
+        `VpcepConnectionApproval "${name}": the import option is not supported (a limit of Pulumi dynamic resources); ` +
+          "remove it and declare the resource instead: create is idempotent and adopts connections that are already accepted",
+      );
+    }
+    const secretInputs = secretInputNames(args);
+    // Outputs derived from a secret input are secret too: the engine marks an output secret when the
+    // input of the same name holds a secret, so these inputs carry the secretness (and no value).
+    const derived = secretInputs.apply((names) => (names ? pulumi.secret(undefined) : undefined));
     super(
       provider(),
       name,
-      { ...args, connections: undefined, vpcServiceName: undefined },
+      { ...args, resourceName: name, secretInputs, connections: derived, vpcServiceName: derived, target: derived, pendingReleases: derived },
       opts,
       "css-vpcep",
       "VpcepConnectionApproval",
     );
   }
+}
+
+/** Which sensitive inputs the program passed as secrets (undefined when none: nothing is added to state). */
+function secretInputNames(args: VpcepConnectionApprovalArgs): pulumi.Output<SensitiveInput[] | undefined> {
+  const given = SENSITIVE_INPUTS.filter((k) => args[k] !== undefined);
+  return pulumi.output(
+    Promise.all(given.map((k) => pulumi.isSecret(pulumi.output(args[k] as pulumi.Input<unknown>)))).then((flags) => {
+      const names = given.filter((_k, i) => flags[i]);
+      return names.length > 0 ? names : undefined;
+    }),
+  );
 }

@@ -8,8 +8,9 @@
  */
 import { cssEndpoint, iamEndpoint, inferCloud } from "./endpoints";
 import { namedError } from "./errors";
+import { endpointUrlProblem } from "./inputs";
 import type { RetryPolicy } from "./retry";
-import type { ApprovalInputs, Cloud } from "./types";
+import type { ApprovalInputs, Cloud, StoredTarget } from "./types";
 
 export const CONFIG_NAMESPACE = "css-vpcep";
 
@@ -86,7 +87,7 @@ function describeSources(key: ConfigKey): string {
   return `set ${CONFIG_NAMESPACE}:${key} in stack config, or export ${ENV_VARS[key].join(" / ")}`;
 }
 
-/** Where the API is: resource inputs first, then config/env. */
+/** Where the API is: resource inputs first, then config/env. Every URL, whatever its source, must be https (or loopback http). */
 export function resolveTarget(
   inputs: Pick<ApprovalInputs, "region" | "projectId" | "cloud" | "endpoint">,
   config: StackConfig,
@@ -105,14 +106,39 @@ export function resolveTarget(
   if (!region && !endpoint) {
     throw settingsError(`region is not set: pass region (or endpoint) to the resource, or ${describeSources("region")}`);
   }
+  if (endpoint !== undefined && inputs.endpoint === undefined) checkUrl("endpoint", endpoint);
   const cloud: Cloud = (cloudSetting as Cloud | undefined) ?? (region ? inferCloud(region) : "huaweicloud");
   const baseUrl = (endpoint ?? cssEndpoint(cloud, region as string)).replace(/\/+$/, "");
-  const authUrl = (
-    lookup("authUrl", config, env) ??
-    // With only an endpoint override (the emulator), IAM answers on the same host.
-    (region && !endpoint ? iamEndpoint(cloud, region) : `${baseUrl}/v3`)
-  ).replace(/\/+$/, "");
-  return { cloud, region, projectId, baseUrl, authUrl };
+  return withAuthUrl({ cloud, region, projectId, baseUrl }, config, env);
+}
+
+/** A stored target made usable again: the IAM URL comes from config/env, or is derived as at creation. */
+export function withAuthUrl(stored: StoredTarget, config: StackConfig, env: Env): Target {
+  const configured = lookup("authUrl", config, env);
+  if (configured !== undefined) checkUrl("authUrl", configured);
+  const derived =
+    // With an endpoint override (the emulator, a private endpoint), IAM answers on the same host.
+    stored.region && stored.baseUrl === cssEndpoint(stored.cloud, stored.region) ? iamEndpoint(stored.cloud, stored.region) : `${stored.baseUrl}/v3`;
+  return { ...stored, authUrl: (configured ?? derived).replace(/\/+$/, "") };
+}
+
+/** The part of a target that state records. */
+export function storedTarget(target: Target): StoredTarget {
+  const stored: StoredTarget = { cloud: target.cloud, projectId: target.projectId, baseUrl: target.baseUrl };
+  if (target.region !== undefined) stored.region = target.region;
+  return stored;
+}
+
+export function sameTarget(a: StoredTarget, b: StoredTarget): boolean {
+  return a.cloud === b.cloud && a.region === b.region && a.projectId === b.projectId && a.baseUrl === b.baseUrl;
+}
+
+/** The same rule for a URL from stack config or the environment as for the resource input (check() covers that one). */
+function checkUrl(key: "endpoint" | "authUrl", value: string): void {
+  const problem = endpointUrlProblem(value);
+  if (problem) {
+    throw settingsError(`${CONFIG_NAMESPACE}:${key} / ${ENV_VARS[key].join(" / ")}: ${problem.replace(/^endpoint/, key)}`);
+  }
 }
 
 /** Which credentials to use: AK/SK (optionally temporary), else a token, else username/password. */
@@ -177,6 +203,8 @@ export interface Tuning {
   retry: RetryPolicy;
   poll: RetryPolicy;
   requestTimeoutMs: number;
+  /** How long a release (reject of endpoints no longer declared) waits for the deployment's other claims. */
+  releaseGraceMs: number;
 }
 
 export function readTuning(env: Env): Tuning {
@@ -192,5 +220,6 @@ export function readTuning(env: Env): Tuning {
     },
     poll: { baseMs: num("CSS_VPCEP_POLL_BASE_MS", 1_000), capMs: num("CSS_VPCEP_POLL_MAX_MS", 10_000), maxAttempts: Number.MAX_SAFE_INTEGER },
     requestTimeoutMs: num("CSS_VPCEP_REQUEST_TIMEOUT_MS", 30_000),
+    releaseGraceMs: num("CSS_VPCEP_RELEASE_GRACE_MS", 1_500),
   };
 }

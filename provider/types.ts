@@ -27,6 +27,26 @@ export interface ApprovalInputs {
   projectId?: string;
   cloud?: Cloud;
   endpoint?: string;
+  /** The resource's logical name, set by the resource class: names it in messages and claims (see claims.ts). */
+  resourceName?: string;
+  /** Which inputs the program passed as secrets (set by the resource class): their values are redacted and never in the id. */
+  secretInputs?: SensitiveInput[];
+}
+
+/** Inputs whose values the program may pass as secrets. */
+export type SensitiveInput = "clusterId" | "endpointIds" | "projectId";
+export const SENSITIVE_INPUTS: readonly SensitiveInput[] = ["clusterId", "endpointIds", "projectId"];
+
+/**
+ * Where the API was reached when the resource was last created or updated: refresh and delete use
+ * it, so a changed stack config or shell cannot silently retarget (or "lose") an existing resource.
+ */
+export interface StoredTarget {
+  cloud: Cloud;
+  region?: string;
+  projectId: string;
+  /** CSS base URL without trailing slash. */
+  baseUrl: string;
 }
 
 /** One VPC endpoint connection as last observed on the cluster. */
@@ -43,6 +63,10 @@ export interface ObservedConnection {
 export interface ApprovalOutputs extends ApprovalInputs {
   connections: ObservedConnection[];
   vpcServiceName?: string;
+  /** The target in effect (absent in state written before it was recorded). */
+  target?: StoredTarget;
+  /** Endpoints dropped from the list whose reject is not confirmed yet (after a failed update): rejected next time. */
+  pendingReleases?: string[];
 }
 
 /** The target status each action converges to. */

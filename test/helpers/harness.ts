@@ -24,6 +24,7 @@ export const FAST_TUNING: Record<string, string> = {
   CSS_VPCEP_POLL_BASE_MS: "20",
   CSS_VPCEP_POLL_MAX_MS: "200",
   CSS_VPCEP_REQUEST_TIMEOUT_MS: "2000",
+  CSS_VPCEP_RELEASE_GRACE_MS: "20",
 };
 
 /** Replace the environment for the duration of a test file; returns the restore function. */

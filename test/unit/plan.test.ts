@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../provider/inputs";
-import { assessProgress, diffApproval, driftedEndpoints, endpointChanges, planActions } from "../../provider/plan";
+import { assessProgress, diffApproval, driftedEndpoints, endpointChanges, planActions, updateScope } from "../../provider/plan";
 import type { ObservedConnection } from "../../provider/types";
 
 const base = { clusterId: "c1", endpointIds: ["e1", "e2"], action: "receive", rejectOnDelete: true, timeoutSeconds: 600 };
@@ -11,14 +11,16 @@ describe("diffApproval", () => {
     expect(diffApproval(base, { ...base, endpointIds: ["e2", "e1", "e1"] }).changes).toBe(false);
   });
 
-  it.each(["clusterId", "region", "projectId", "cloud", "endpoint"])("replaces when %s changes", (key) => {
-    const d = diffApproval({ ...base, [key]: "old" }, { ...base, [key]: "new" });
-    expect(d).toMatchObject({ changes: true, replaces: [key] });
+  it("replaces only when the cluster id changes, and creates the replacement first", () => {
+    expect(diffApproval(base, { ...base, clusterId: "c2" })).toMatchObject({ changes: true, replaces: ["clusterId"], deleteBeforeReplace: false });
   });
 
-  it("deletes before replacing on the same cluster, not across clusters", () => {
-    expect(diffApproval({ ...base, region: "eu-de" }, { ...base, region: "eu-nl" }).deleteBeforeReplace).toBe(true);
-    expect(diffApproval(base, { ...base, clusterId: "c2" }).deleteBeforeReplace).toBe(false);
+  it.each(["region", "projectId", "cloud", "endpoint"])("updates in place (never replaces) when %s changes, is set or is unset", (key) => {
+    for (const [o, n] of [["old", "new"], [undefined, "new"], ["old", undefined]]) {
+      const d = diffApproval({ ...base, [key]: o }, { ...base, [key]: n });
+      expect(d).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
+      expect(d.changed).toEqual([key]);
+    }
   });
 
   it.each([
@@ -46,9 +48,29 @@ describe("diffApproval", () => {
   });
 
   it("reports a replace when the cluster id is unknown, a change for other unknowns", () => {
-    expect(diffApproval(base, { ...base, clusterId: UNKNOWN })).toMatchObject({ changes: true, replaces: ["clusterId"], deleteBeforeReplace: true });
+    expect(diffApproval(base, { ...base, clusterId: UNKNOWN })).toMatchObject({ changes: true, replaces: ["clusterId"], deleteBeforeReplace: false });
+    expect(diffApproval(base, { ...base, region: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
     expect(diffApproval(base, { ...base, endpointIds: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
     expect(diffApproval(base, { ...base, endpointIds: ["e1", UNKNOWN] })).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  describe("the target recorded in state", () => {
+    const t = { cloud: "otc" as const, region: "eu-de", projectId: "p1", baseUrl: "https://css.eu-de.otc.t-systems.com" };
+    it("is an update when the settings now resolve elsewhere (stack config or environment changed)", () => {
+      for (const moved of [{ ...t, baseUrl: "https://proxy.example" }, { ...t, projectId: "p2" }, { ...t, region: "eu-nl" }, { ...t, cloud: "huaweicloud" as const }]) {
+        expect(diffApproval({ ...base, target: t }, base, moved)).toMatchObject({ changes: true, replaces: [], changed: ["target"] });
+      }
+    });
+    it("is no change when they resolve to the same place, when state has none (older versions) or when unknown", () => {
+      expect(diffApproval({ ...base, target: t }, base, { ...t }).changes).toBe(false);
+      expect(diffApproval(base, base, t).changes).toBe(false);
+      expect(diffApproval({ ...base, target: t }, base, undefined).changes).toBe(false);
+    });
+  });
+
+  it("ignores the resource class's own inputs: name, secret markers, derived-output markers", () => {
+    const olds = { ...base, connections: accepted("e1", "e2") };
+    expect(diffApproval(olds, { ...base, resourceName: "a", secretInputs: ["clusterId"], connections: null, vpcServiceName: null }).changes).toBe(false);
   });
 
   it("ignores a changed serialized provider alone", () => {
@@ -107,5 +129,20 @@ describe("set helpers", () => {
   it("finds drifted endpoints only when something was observed", () => {
     expect(driftedEndpoints(["a"], "receive", undefined)).toEqual([]);
     expect(driftedEndpoints(["a", "b"], "reject", [{ id: "a", status: "rejected" }])).toEqual(["b"]);
+  });
+});
+
+describe("updateScope (an update acts only on what its preview announced)", () => {
+  const prev = { endpointIds: ["e1", "e2"], action: "receive" as const, connections: accepted("e1", "e2") };
+  it("acts on nothing when only state-only inputs or settings changed", () => {
+    expect(updateScope(prev, ["e1", "e2"], "receive")).toEqual([]);
+  });
+  it("acts on added endpoints and on drift the last observation saw", () => {
+    expect(updateScope(prev, ["e1", "e2", "e3"], "receive")).toEqual(["e3"]);
+    expect(updateScope({ ...prev, connections: [{ id: "e1", status: "rejected" }, { id: "e2", status: "accepted" }] }, ["e1", "e2"], "receive")).toEqual(["e1"]);
+    expect(updateScope({ ...prev, connections: accepted("e2") }, ["e1", "e2"], "receive")).toEqual(["e1"]);
+  });
+  it("acts on every endpoint when the action changes", () => {
+    expect(updateScope(prev, ["e1", "e2"], "reject")).toEqual(["e1", "e2"]);
   });
 });

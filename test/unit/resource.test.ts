@@ -30,7 +30,10 @@ it("registers under pulumi-nodejs:dynamic/css-vpcep:VpcepConnectionApproval with
       "pulumi-nodejs:dynamic/css-vpcep:VpcepConnectionApproval",
       "pulumi-nodejs:dynamic/css-vpcep:VpcepConnectionApproval",
     ]);
-    expect(registered[1].inputs).toMatchObject({ clusterId: "c1", endpointIds: ["e3"], action: "reject", rejectOnDelete: false });
+    expect(registered[1].inputs).toMatchObject({ clusterId: "c1", endpointIds: ["e3"], action: "reject", rejectOnDelete: false, resourceName: "b" });
+    // No secret input: no marker is added to state.
+    expect(registered[1].inputs).not.toHaveProperty("secretInputs");
+    expect(registered[1].inputs).not.toHaveProperty("connections");
     const provider = registered[0].inputs.__provider as string;
     expect(typeof provider).toBe("string");
     expect(provider).toContain("exports.handler");
@@ -40,4 +43,25 @@ it("registers under pulumi-nodejs:dynamic/css-vpcep:VpcepConnectionApproval with
   } finally {
     delete process.env.OS_SECRET_KEY;
   }
+});
+
+it("names the secret inputs and marks the derived outputs' inputs secret, without values", async () => {
+  const { VpcepConnectionApproval } = await import("../../provider");
+  const before = registered.length;
+  new VpcepConnectionApproval("s", { clusterId: pulumi.secret("c-secret"), endpointIds: ["e1"] });
+  await new Promise((r) => setTimeout(r, 200));
+  const inputs = registered[before].inputs;
+  expect(inputs.secretInputs).toEqual(["clusterId"]);
+  // Pulumi's secret signature wraps the secret input, and each derived output's marker (with no value).
+  const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+  expect(JSON.stringify(inputs.clusterId)).toContain(SECRET_SIG);
+  for (const marker of ["connections", "vpcServiceName", "target", "pendingReleases"]) {
+    expect([marker, JSON.stringify(inputs[marker])]).toEqual([marker, expect.stringContaining(SECRET_SIG)]);
+    expect(JSON.stringify(inputs[marker])).not.toContain("c-secret");
+  }
+});
+
+it("refuses the import option with what to do instead", async () => {
+  const { VpcepConnectionApproval } = await import("../../provider");
+  expect(() => new VpcepConnectionApproval("i", { clusterId: "c1", endpointIds: ["e1"] }, { import: "c1:x" })).toThrow(/import option is not supported.*declare the resource instead/);
 });

@@ -1,5 +1,5 @@
 import { cssEndpoint, iamEndpoint, inferCloud } from "../../provider/endpoints";
-import { readStackConfig, readTuning, resolveCredentials, resolveTarget, secretValues } from "../../provider/settings";
+import { readStackConfig, readTuning, resolveCredentials, resolveTarget, secretValues, storedTarget, withAuthUrl } from "../../provider/settings";
 
 describe("resolveTarget: input, then stack config, then environment", () => {
   it("prefers the resource input over config and env", () => {
@@ -23,6 +23,24 @@ describe("resolveTarget: input, then stack config, then environment", () => {
       baseUrl: "https://x.example",
       authUrl: "https://iam.example/v3",
     });
+  });
+  it("refuses plain http to a non-loopback host from every source: stack config, environment, authUrl", () => {
+    expect(() => resolveTarget({ projectId: "p" }, { endpoint: "http://css.example.com" }, {})).toThrow(/css-vpcep:endpoint.*https/);
+    expect(() => resolveTarget({ projectId: "p" }, {}, { CSS_VPCEP_ENDPOINT: "http://10.1.2.3:8080" })).toThrow(/CSS_VPCEP_ENDPOINT.*https/);
+    expect(() => resolveTarget({ projectId: "p", region: "eu-de" }, { authUrl: "http://iam.example.com/v3" }, {})).toThrow(/authUrl.*https/);
+    expect(() => resolveTarget({ projectId: "p", region: "eu-de" }, {}, { OS_AUTH_URL: "http://iam.example.com/v3" })).toThrow(/OS_AUTH_URL.*https/);
+    expect(resolveTarget({ projectId: "p" }, {}, { CSS_VPCEP_ENDPOINT: "http://127.0.0.1:8080" })).toMatchObject({ baseUrl: "http://127.0.0.1:8080" });
+  });
+  it("records a target that withAuthUrl makes usable again with the same IAM URL", () => {
+    for (const t of [
+      resolveTarget({ region: "eu-de", projectId: "p" }, {}, {}),
+      resolveTarget({ endpoint: "http://127.0.0.1:9", projectId: "p" }, {}, {}),
+      resolveTarget({ endpoint: "https://private.example", region: "eu-de", projectId: "p" }, {}, {}),
+    ]) {
+      const stored = storedTarget(t);
+      expect(stored).not.toHaveProperty("authUrl");
+      expect(withAuthUrl(stored, {}, {})).toEqual(t);
+    }
   });
   it("explains what is missing", () => {
     expect(() => resolveTarget({ region: "eu-de" }, {}, {})).toThrow(/projectId is not set.*css-vpcep:projectId.*OS_PROJECT_ID/);
