@@ -85,6 +85,8 @@ export const FAST_PROVIDER_ENV: Record<string, string> = {
   CSS_VPCEP_POLL_BASE_MS: "20",
   CSS_VPCEP_POLL_MAX_MS: "200",
   CSS_VPCEP_REQUEST_TIMEOUT_MS: "5000",
+  // Long enough for the rest of a small program's resources to be checked before a release is sent.
+  CSS_VPCEP_RELEASE_GRACE_MS: "300",
 };
 
 /** The type token of the approval resource. */

@@ -148,12 +148,25 @@ describe("delete", () => {
     expect(emu.count(CONNECTIONS_POST)).toBe(0);
   });
 
-  it.each(["css0015", "css3027", "css0047", "plain404"] as const)("succeeds when the cluster is gone (%s)", async (goneStyle) => {
+  it.each(["css0015", "css3027", "css0047"] as const)("succeeds when the cluster is gone (%s)", async (goneStyle) => {
     const { id, outs } = await createVia(provider, props());
     emu.configure({ goneStyle });
     emu.removeCluster("c-life");
     try {
       await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    } finally {
+      emu.configure({ goneStyle: "css0015" });
+      emu.addCluster("c-life");
+    }
+  });
+
+  it("keeps the resource when a 404 without a CSS code answers (a wrong URL or a proxy, not proof the cluster is gone)", async () => {
+    const { id, outs } = await createVia(provider, props());
+    emu.configure({ goneStyle: "plain404" });
+    emu.removeCluster("c-life");
+    try {
+      await expect(provider.delete(id, outs)).rejects.toThrow(/HTTP 404.*check the endpoint URL/);
+      await expect(provider.read(id, outs)).rejects.toThrow(/HTTP 404.*check the endpoint URL/);
     } finally {
       emu.configure({ goneStyle: "css0015" });
       emu.addCluster("c-life");
