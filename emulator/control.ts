@@ -1,16 +1,14 @@
 /**
  * The /_emulator/... HTTP controls: the class API for out-of-process users of the CLI.
- * Built only on CssEmulator's public methods, so HTTP and in-process control cannot drift apart.
- * No auth, not recorded; JSON in and out; errors are {"error": "..."}.
+ * Built only on the emulator's public methods (the EmulatorControls interface), so HTTP and
+ * in-process control cannot drift apart. No auth, not recorded; JSON in and out; errors are
+ * {"error": "..."}.
  */
-import type { CssEmulator } from "./server";
+import type { ControlAnswer, EmulatorControls } from "./contract";
 import { asStatus, EmulatorInputError, isObject, optionalBool, requireString, stringList } from "./options";
 import type { ClusterInfo, ClusterOptions, EmulatorOptions, Fault, NewConnection, RequestFilter } from "./types";
 
-export interface ControlAnswer {
-  status: number;
-  body: unknown;
-}
+export type { ControlAnswer } from "./contract";
 
 /** Route table, for docs and the 404 message. */
 export const CONTROL_ROUTES: readonly string[] = [
@@ -79,7 +77,13 @@ function newConnection(body: Record<string, unknown>): NewConnection {
   return c;
 }
 
-export function handleControl(emu: CssEmulator, method: string, path: string, rawQuery: string, raw: Buffer): ControlAnswer {
+export async function handleControl(
+  emu: EmulatorControls,
+  method: string,
+  path: string,
+  rawQuery: string,
+  raw: Buffer,
+): Promise<ControlAnswer> {
   const ok = (body: unknown, status = 200): ControlAnswer => ({ status, body });
   try {
     let parsed: unknown = {};
