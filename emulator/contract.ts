@@ -13,6 +13,7 @@ import type {
   RecordedRequest,
   RequestFilter,
   ResolvedEmulatorOptions,
+  ServiceState,
 } from "./types";
 
 export interface ControlAnswer {
@@ -22,6 +23,8 @@ export interface ControlAnswer {
 
 export interface EmulatorControls {
   readonly url: string;
+  readonly urls: string[];
+  listenAlso(port?: number): Promise<string>;
   readonly projectId: string;
   readonly options: ResolvedEmulatorOptions;
   configure(partial: Partial<EmulatorOptions>): void;
@@ -32,8 +35,11 @@ export interface EmulatorControls {
   removeCluster(id: string): void;
   cluster(id: string): ClusterInfo | undefined;
   clusters(): ClusterInfo[];
-  setVpcepEnabled(id: string, enabled: boolean): void;
+  setVpcepEnabled(id: string, enabled: boolean, opts?: { endpointWithDnsName?: boolean }): void;
+  setWhitelist(clusterId: string, domainIds: readonly string[]): void;
+  setAccessDenied(clusterId: string, denied: boolean): void;
   setClusterAvailable(id: string, available: boolean): void;
+  serviceState(clusterId: string): ServiceState | undefined;
   resetConnections(clusterId: string): void;
 
   addConnection(clusterId: string, conn: NewConnection): void;

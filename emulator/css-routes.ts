@@ -1,28 +1,37 @@
 /**
- * The CSS API calls: cluster detail and the five vpcepservice calls, answered from the
- * cluster store. Auth and faults have already been handled when a call gets here.
+ * The CSS API: which call a path is, the checks every call shares, cluster detail and the
+ * clusters list; the five vpcepservice calls are in vpcep-calls.ts. Auth and faults have
+ * already been handled when a call gets here.
  *
- * Check order: project (403 CSS.0010) -> cluster gone (goneStyle) -> POST/PUT only: unavailable
- * (412 CSS.0011) -> busy (409 CSS.0029) -> service disabled (400 CSS.5182) -> body validation
- * (400/404) -> apply. GET calls are never busy.
+ * Check order: project (403 CSS.0010) -> [clusters list: denyClusterList (403 CSS.0015) -> page]
+ * -> cluster gone (goneStyle) -> access denied (403 CSS.0015) -> POST/PUT only: unavailable
+ * (412 CSS.0011) -> busy (409 CSS.0029) -> service disabled (400 CSS.5182; not for open) ->
+ * body validation (400/404) -> apply. GET calls are never busy.
+ *
+ * The clusters list (ListClustersDetails) answers {"totalSize": N, "clusters": [...]} newest
+ * first, as the OTC API reference `querying_the_cluster_list.rst` documents it (field names also
+ * in huaweicloud-sdk-go-v3 `model_cluster_list.go`). It pages with `offset` (1-based there, see
+ * ClusterListOffset) or the older 1-based `start`, and `limit` (default 10).
  */
-import { cssError, emptyOk, json, type Answer, type ParsedBody } from "./answers";
-import { isObject, stringList, type JsonObject } from "./options";
+import { cssError, json, type Answer, type ParsedBody } from "./answers";
+import type { JsonObject } from "./options";
 import type { ClusterState, ClusterStore } from "./state";
 import type { Timers } from "./timers";
-import type { ConnectionStatus, ResolvedEmulatorOptions } from "./types";
+import type { ResolvedEmulatorOptions } from "./types";
+import { VpcepCalls } from "./vpcep-calls";
 
-export type ApiRoute =
-  | { kind: "cluster"; projectId: string; clusterId: string }
-  | { kind: "connections"; projectId: string; clusterId: string }
-  | { kind: "open"; projectId: string; clusterId: string }
-  | { kind: "close"; projectId: string; clusterId: string }
-  | { kind: "permissions"; projectId: string; clusterId: string };
+type ClusterCall = "cluster" | "connections" | "open" | "close" | "permissions";
+
+export type ApiRoute = { kind: "clusters"; projectId: string } | { kind: ClusterCall; projectId: string; clusterId: string };
+
+const ACCESS_DENIED = "Resource not found or access denied";
 
 /** The route for decoded path segments (without the leading ""); "iam" for the token call. */
 export function routeFor(method: string, s: readonly string[]): ApiRoute | "iam" | undefined {
   if (s.length === 3 && s[0] === "v3" && s[1] === "auth" && s[2] === "tokens") return method === "POST" ? "iam" : undefined;
-  if (s[0] !== "v1.0" || s[2] !== "clusters" || !s[1] || !s[3]) return undefined;
+  if (s[0] !== "v1.0" || s[2] !== "clusters" || !s[1]) return undefined;
+  if (s.length === 3) return method === "GET" ? { kind: "clusters", projectId: s[1] } : undefined;
+  if (!s[3]) return undefined;
   const base = { projectId: s[1], clusterId: s[3] };
   if (s.length === 4) return method === "GET" ? { kind: "cluster", ...base } : undefined;
   if (s.length !== 6 || s[4] !== "vpcepservice") return undefined;
@@ -46,26 +55,32 @@ export interface ApiCall {
 }
 
 export class CssRoutes {
+  private readonly vpcep: VpcepCalls;
+
   constructor(
     private readonly store: ClusterStore,
     private readonly options: () => ResolvedEmulatorOptions,
-    private readonly timers: Timers,
-  ) {}
+    timers: Timers,
+  ) {
+    this.vpcep = new VpcepCalls(store, options, timers);
+  }
 
   answer(call: ApiCall): Answer {
     const { method, route } = call;
-    const pid = this.options().projectId;
+    const opts = this.options();
     // 403 (not 404): the project exists somewhere, these credentials just are not for it.
-    if (route.projectId !== pid) {
+    if (route.projectId !== opts.projectId) {
       return cssError(403, "CSS.0010", `Not authorized for project ${route.projectId}: the credentials are scoped to another project`);
     }
     const xProject = call.headers["x-project-id"];
-    if (xProject !== undefined && xProject !== pid) {
-      return cssError(403, "CSS.0010", `X-Project-Id ${xProject} does not match project ${pid}`);
+    if (xProject !== undefined && xProject !== opts.projectId) {
+      return cssError(403, "CSS.0010", `X-Project-Id ${xProject} does not match project ${opts.projectId}`);
     }
+    if (route.kind === "clusters") return this.clusterList(call.query);
+
     const c = this.store.get(route.clusterId);
     if (!c) return this.goneAnswer(route.clusterId);
-
+    if (c.accessDenied) return cssError(403, "CSS.0015", ACCESS_DENIED);
     if (route.kind === "cluster") return json(200, this.clusterBody(c));
 
     if (method !== "GET") {
@@ -76,15 +91,11 @@ export class CssRoutes {
         return cssError(409, "CSS.0029", "Another operation is in progress on the cluster, try again later");
       }
     }
-    if (route.kind === "open") return this.open(c, call);
+    if (route.kind === "open") return this.vpcep.open(c, call);
     if (!c.vpcepEnabled) return cssError(400, "CSS.5182", "VPC endpoint service is not enabled");
-    if (route.kind === "close") {
-      this.store.setVpcepEnabled(c, false);
-      this.store.markBusy(c);
-      return json(200, { action: "deleteVpcepservice" });
-    }
-    if (route.kind === "permissions") return this.permissions(c, call);
-    return method === "GET" ? this.list(c, call.query) : this.action(c, call);
+    if (route.kind === "close") return this.vpcep.close(c);
+    if (route.kind === "permissions") return this.vpcep.permissions(c, call);
+    return method === "GET" ? this.vpcep.list(c, call) : this.vpcep.action(c, call);
   }
 
   private goneAnswer(clusterId: string): Answer {
@@ -97,121 +108,61 @@ export class CssRoutes {
       case "plain404":
         return json(404, { message: msg });
       case "css0015":
-        return cssError(403, "CSS.0015", "Resource not found or access denied");
+        return cssError(403, "CSS.0015", ACCESS_DENIED);
     }
   }
 
-  private clusterBody(c: ClusterState): JsonObject {
-    const body: JsonObject = {
+  /** Fields both the detail and the list show. */
+  private clusterSummary(c: ClusterState): JsonObject {
+    return {
       id: c.id,
       name: c.name,
       status: c.available ? "200" : "303",
       created: c.createdAt,
       updated: c.createdAt,
       datastore: { type: "elasticsearch", version: "7.10.2" },
-      supportVpcep: c.vpcepEnabled,
     };
+  }
+
+  private clusterBody(c: ClusterState): JsonObject {
+    const body: JsonObject = { ...this.clusterSummary(c), supportVpcep: c.vpcepEnabled };
     if (c.vpcepEnabled) body["vpcepIp"] = c.vpcepIp;
     return body;
   }
 
-  /** The field in the configured spelling, or the 400 to send. */
-  private styled(obj: JsonObject, snake: string, camel: string): { value: unknown; error?: Answer } {
-    const style = this.options().bodyStyle;
-    if (style !== "camel" && obj[snake] !== undefined) return { value: obj[snake] };
-    if (style !== "snake" && obj[camel] !== undefined) return { value: obj[camel] };
-    const wanted = style === "camel" ? camel : snake;
-    return { value: undefined, error: cssError(400, "CSS.0001", `Invalid parameter: ${wanted} is required`) };
-  }
-
-  /** The JSON object body of a call that needs one, or the 400 to send. */
-  private objectBody(call: ApiCall): { body?: JsonObject; error?: Answer } {
-    if (call.raw.length === 0) return { error: cssError(400, "CSS.0006", "The request body is empty") };
-    if (!call.parsed.ok || !isObject(call.parsed.value)) {
-      return { error: cssError(400, "CSS.0001", "Invalid parameter: the request body is not a JSON object") };
-    }
-    return { body: call.parsed.value };
-  }
-
-  private list(c: ClusterState, query: Record<string, string>): Answer {
-    // `start` (the pre-2025 1-based parameter) is ignored, as the current API does.
-    const int = (v: string | undefined, def: number): number | undefined =>
-      v === undefined || v === "" ? def : /^\d+$/.test(v) ? Number(v) : undefined;
-    const offset = int(query["offset"], 0);
-    const limit = int(query["limit"], 10);
-    if (offset === undefined) return cssError(400, "CSS.0001", "Invalid parameter: offset must be an integer >= 0");
-    if (limit === undefined || limit < 1) return cssError(400, "CSS.0001", "Invalid parameter: limit must be an integer >= 1");
-    const all = [...c.connections.values()];
-    const page = all.slice(offset, offset + Math.min(limit, this.options().maxLimit));
-    return json(200, {
-      connections: page.map((x) => ({
-        id: x.id,
-        status: x.status,
-        maxSession: "3000",
-        specificationName: "default",
-        created_at: x.createdAt,
-        update_at: x.updatedAt,
-        domain_id: x.domainId,
-        vpcepIp: x.vpcepIp,
-        vpcepDnsName: x.vpcepDnsName,
-      })),
-      vpcServiceName: c.vpcServiceName,
-      permissions: c.permissions.map((p) => ({
-        id: p.id,
-        permission: `iam:domain::${p.domainId}`,
-        permission_type: "domainId",
-        created_at: p.createdAt,
-      })),
-      vpcepUpdateSwitch: false,
-      total_count: all.length,
-    });
-  }
-
-  private action(c: ClusterState, call: ApiCall): Answer {
-    const { body, error } = this.objectBody(call);
-    if (!body) return error as Answer;
-    const list = this.styled(body, "endpoint_id_list", "endpointIdList");
-    if (list.error) return list.error;
-    const action = body["action"];
-    if (action !== "receive" && action !== "reject") {
-      return cssError(400, "CSS.0001", `Invalid parameter: action must be "receive" or "reject", got ${JSON.stringify(action)}`);
-    }
-    const ids = stringList(list.value);
-    if (!ids) return cssError(400, "CSS.0001", "Invalid parameter: the endpoint id list must be an array of strings");
-    if (ids.length === 0) return cssError(400, "CSS.0006", "The endpoint id list is empty");
-    const unknown = [...new Set(ids.filter((id) => !c.connections.has(id)))];
-    if (unknown.length > 0) {
-      return cssError(404, "CSS.0016", `VPC endpoint ${unknown.join(", ")} is not connected to cluster ${c.id}`);
-    }
-    const target: ConnectionStatus = action === "receive" ? "accepted" : "rejected";
+  private clusterList(query: Record<string, string>): Answer {
     const opts = this.options();
-    if (!opts.freezeStatuses) {
-      const apply = (): void => this.store.applyAction(c, ids, target);
-      if (opts.applyDelayMs > 0) this.timers.later(opts.applyDelayMs, apply);
-      else apply();
+    if (opts.denyClusterList) {
+      return cssError(403, "CSS.0015", "Access denied: the credentials may not list clusters (css:cluster:list)");
     }
-    this.store.markBusy(c);
-    return emptyOk();
-  }
-
-  private open(c: ClusterState, call: ApiCall): Answer {
-    if (call.raw.length > 0 && (!call.parsed.ok || !isObject(call.parsed.value))) {
-      return cssError(400, "CSS.0001", "Invalid parameter: the request body is not a JSON object");
-    }
-    this.store.setVpcepEnabled(c, true);
-    this.store.markBusy(c);
-    return json(200, { action: "createVpcepservice" });
-  }
-
-  private permissions(c: ClusterState, call: ApiCall): Answer {
-    const { body, error } = this.objectBody(call);
-    if (!body) return error as Answer;
-    const field = this.styled(body, "vpc_permissions", "vpcPermissions");
-    if (field.error) return field.error;
-    const domains = stringList(field.value);
-    if (!domains) return cssError(400, "CSS.0001", "Invalid parameter: the permission list must be an array of strings");
-    this.store.setWhitelist(c, domains);
-    this.store.markBusy(c);
-    return emptyOk();
+    const int = (name: string): number | undefined | "bad" => {
+      const v = query[name];
+      if (v === undefined || v === "") return undefined;
+      return /^\d+$/.test(v) ? Number(v) : "bad";
+    };
+    const offset = int("offset");
+    const start = int("start");
+    const limit = int("limit") ?? 10;
+    if (offset === "bad" || start === "bad") return cssError(400, "CSS.0001", "Invalid parameter: offset/start must be a non-negative integer");
+    if (limit === "bad" || limit < 1) return cssError(400, "CSS.0001", "Invalid parameter: limit must be an integer >= 1");
+    // Index of the first cluster: `offset` wins over `start`; 1-based values below 1 read as 1.
+    const first =
+      offset !== undefined
+        ? opts.clusterListOffset === "zero-based"
+          ? offset
+          : Math.max(offset, 1) - 1
+        : Math.max(start ?? 1, 1) - 1;
+    const all = this.store.newestFirst();
+    const page = all.slice(first, first + Math.min(limit, opts.maxLimit));
+    return json(200, {
+      totalSize: all.length,
+      clusters: page.map((c) => ({
+        ...this.clusterSummary(c),
+        actions: [],
+        actionProgress: {},
+        httpsEnable: false,
+        authorityEnable: false,
+      })),
+    });
   }
 }

@@ -83,8 +83,9 @@ export class HttpFront {
 
   /** Listens on host:port; resolves the base URL, e.g. http://127.0.0.1:PORT. */
   async listen(host: string, port: number): Promise<string> {
+    let via = "";
     const server = http.createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
+      this.handle(req, res, via).catch((err: unknown) => {
         if (!res.headersSent && !res.destroyed) {
           res.writeHead(500, { "Content-Type": JSON_TYPE });
           res.end(JSON.stringify({ errCode: "CSS.9999", externalMessage: `emulator error: ${String(err)}` }));
@@ -104,7 +105,8 @@ export class HttpFront {
     });
     if (this.servers.length === 0) this.startedAt = performance.now();
     this.servers.push(server);
-    return baseUrlOf(server);
+    via = baseUrlOf(server);
+    return via;
   }
 
   /** Closes every listener, ends pending delays and destroys every socket, including idle keep-alive ones. */
@@ -151,7 +153,7 @@ export class HttpFront {
     return true;
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, via: string): Promise<void> {
     const b = this.backends;
     const gen = this.generation;
     const requestId = newRequestId();
@@ -187,8 +189,9 @@ export class HttpFront {
       requestId,
       auth: "none",
       at: Math.round(performance.now() - this.startedAt),
+      via,
     };
-    if (route && route !== "iam") rec.clusterId = route.clusterId;
+    if (route && route !== "iam" && route.kind !== "clusters") rec.clusterId = route.clusterId;
     b.log.add(rec);
 
     await b.timers.sleep(b.options().latencyMs);

@@ -14,9 +14,11 @@ export function redact(value: unknown): unknown {
 export function matchesFilter(r: RecordedRequest, f: RequestFilter): boolean {
   if (f.method !== undefined && r.method !== f.method.toUpperCase()) return false;
   if (f.pathIncludes !== undefined && !r.path.includes(f.pathIncludes)) return false;
+  if (f.pathEndsWith !== undefined && !r.path.endsWith(f.pathEndsWith)) return false;
   if (f.status !== undefined && r.status !== f.status) return false;
   if (f.clusterId !== undefined && r.clusterId !== f.clusterId) return false;
   if (f.auth !== undefined && r.auth !== f.auth) return false;
+  if (f.via !== undefined && r.via !== f.via) return false;
   return true;
 }
 

@@ -1,20 +1,23 @@
 /**
  * A local HTTP emulator of the CSS VPC-endpoint API (DESIGN.md section 6): the five VPCEP calls,
- * GET cluster and IAM POST /v3/auth/tokens, with AK/SK and token auth, busy windows, fault
- * injection and a request log.
+ * GET cluster, the clusters list and IAM POST /v3/auth/tokens, with AK/SK and token auth, busy
+ * windows, fault injection and a request log. The same state can be served on more than one
+ * URL (listenAlso), as a real cluster is reachable through more than one endpoint.
  *
  * CssEmulator is the public face; the work is done by:
  * - http.ts: listening sockets and the request pipeline (faults.ts, request-log.ts),
  * - iam.ts: tokens, signatures, AK lock,
- * - css-routes.ts: the CSS calls and their checks,
- * - state.ts: clusters, connections, whitelist, busy windows,
+ * - css-routes.ts: the CSS calls and their checks, vpcep-calls.ts: the five vpcepservice calls,
+ * - state.ts: clusters, connections, the endpoint service, busy windows,
  * - control.ts: the /_emulator HTTP controls, built on the public methods below.
  *
  * Choices where the real API is undocumented:
  * - path project id != the emulator's (or X-Project-Id differs): 403 CSS.0010;
  * - unknown route or wrong method: 404 APIG.0101 (gateway shape), before auth;
- * - disabling the service keeps its connections; re-enabling allocates a new vpcepIp;
- * - `start` (the old 1-based paging parameter) is ignored, like the current API.
+ * - a cluster with access denied answers 403 CSS.0015 to every call but stays in the list;
+ * - closing the service drops its whitelist and DNS name and keeps its connections; re-enabling
+ *   allocates a new vpcepIp; opening an open service is a 200 that changes nothing;
+ * - connections list: `start` (the old 1-based paging parameter) is ignored, like the current API.
  */
 import type { ControlAnswer, EmulatorControls } from "./contract";
 import { handleControl } from "./control";
@@ -37,6 +40,7 @@ import type {
   RecordedRequest,
   RequestFilter,
   ResolvedEmulatorOptions,
+  ServiceState,
 } from "./types";
 
 export class CssEmulator implements EmulatorControls {
@@ -77,7 +81,16 @@ export class CssEmulator implements EmulatorControls {
     return this.baseUrl;
   }
 
-  /** Closes the server and destroys every socket, including idle keep-alive ones. */
+  /**
+   * Serves the same state on one more port (default: a free one) of the same host; resolves its
+   * base URL. For tests that reach the same clusters through another endpoint URL. stop() closes it.
+   */
+  async listenAlso(port = 0): Promise<string> {
+    if (!this.front.listening) throw new Error("CssEmulator: call start() before listenAlso()");
+    return this.front.listen(this.opts.host, port);
+  }
+
+  /** Closes every listener and destroys every socket, including idle keep-alive ones. */
   async stop(): Promise<void> {
     await this.front.close();
   }
@@ -85,6 +98,11 @@ export class CssEmulator implements EmulatorControls {
   get url(): string {
     if (!this.baseUrl) throw new Error("CssEmulator: start() has not been called");
     return this.baseUrl;
+  }
+
+  /** Base URLs being served: url first, then those from listenAlso(); [] when stopped. */
+  get urls(): string[] {
+    return this.front.urls;
   }
 
   get projectId(): string {
@@ -122,13 +140,35 @@ export class CssEmulator implements EmulatorControls {
     this.store.remove(id);
   }
 
-  /** Out-of-band change; does not start a busy window. */
-  setVpcepEnabled(id: string, enabled: boolean): void {
-    this.store.setVpcepEnabled(this.store.must(id), enabled);
+  /**
+   * Opens or closes the endpoint service out of band (the console); no busy window. Opening
+   * gives it a private DNS name unless endpointWithDnsName is false; on an open service that
+   * option alone changes the DNS setting. Closing drops the whitelist, as the API's close does.
+   */
+  setVpcepEnabled(id: string, enabled: boolean, opts: { endpointWithDnsName?: boolean } = {}): void {
+    const c = this.store.must(id);
+    if (!enabled) this.store.closeService(c);
+    else if (!c.vpcepEnabled) this.store.openService(c, opts.endpointWithDnsName ?? true);
+    else if (opts.endpointWithDnsName !== undefined) c.endpointWithDnsName = opts.endpointWithDnsName;
+  }
+
+  /** Replaces the whitelist out of band; no busy window. */
+  setWhitelist(clusterId: string, domainIds: readonly string[]): void {
+    this.store.setWhitelist(this.store.must(clusterId), domainIds);
+  }
+
+  /** While denied, every call on the cluster answers 403 CSS.0015; the clusters list still shows it. */
+  setAccessDenied(clusterId: string, denied: boolean): void {
+    this.store.must(clusterId).accessDenied = denied;
   }
 
   setClusterAvailable(id: string, available: boolean): void {
     this.store.must(id).available = available;
+  }
+
+  /** The endpoint service: open, whitelist, DNS name setting, service name; undefined for an unknown cluster. */
+  serviceState(clusterId: string): ServiceState | undefined {
+    return this.store.service(clusterId);
   }
 
   cluster(id: string): ClusterInfo | undefined {

@@ -1,6 +1,10 @@
 /**
- * Cluster state: clusters, their connections, the endpoint-service whitelist and busy windows.
- * No HTTP here; the CSS routes and the in-process API both change state through this store.
+ * Cluster state: clusters, their connections, the endpoint service (open, private DNS name,
+ * whitelist), access denial and busy windows. No HTTP here; the CSS routes and the in-process
+ * API both change state through this store.
+ *
+ * Closing the service deletes it with its whitelist and DNS name (reopening starts without
+ * them and gets a new vpcepIp); connections are kept so tests can see them again.
  */
 import { createHash, randomUUID } from "crypto";
 import { performance } from "perf_hooks";
@@ -13,6 +17,7 @@ import type {
   ConnectionStatus,
   NewConnection,
   ResolvedEmulatorOptions,
+  ServiceState,
 } from "./types";
 
 export interface PermissionState {
@@ -21,10 +26,26 @@ export interface PermissionState {
   createdAt: string;
 }
 
+/** A connection as stored: its DNS name is kept even while the service has none to show. */
+export interface ConnectionState {
+  id: string;
+  status: ConnectionStatus;
+  domainId: string;
+  vpcepIp: string;
+  dnsName: string;
+  vpcepIpv6Address?: string;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
 export interface ClusterState {
   id: string;
   name: string;
+  /** Creation order; the clusters list shows the newest first. */
+  seq: number;
   vpcepEnabled: boolean;
+  endpointWithDnsName: boolean;
+  accessDenied: boolean;
   available: boolean;
   vpcServiceName: string;
   vpcepIp: string;
@@ -32,7 +53,7 @@ export interface ClusterState {
   /** performance.now() until which POST/PUT answer 409. */
   busyUntil: number;
   createdAt: string;
-  connections: Map<string, ConnectionInfo>;
+  connections: Map<string, ConnectionState>;
 }
 
 /** A stable, made-up account id for a seed string. */
@@ -43,6 +64,7 @@ export function stableDomainId(seed: string): string {
 export class ClusterStore {
   private readonly byId = new Map<string, ClusterState>();
   private ipCounter = 10;
+  private seq = 0;
 
   constructor(private readonly options: () => ResolvedEmulatorOptions) {}
 
@@ -52,10 +74,14 @@ export class ClusterStore {
 
   add(id: string, opts: ClusterOptions = {}): void {
     if (this.byId.has(id)) throw new EmulatorInputError(`cluster ${id} already exists`, 409);
-    this.byId.set(id, {
+    const vpcepEnabled = opts.vpcepEnabled ?? true;
+    const c: ClusterState = {
       id,
       name: opts.name ?? `css-${id.slice(0, 8)}`,
-      vpcepEnabled: opts.vpcepEnabled ?? true,
+      seq: this.seq++,
+      vpcepEnabled,
+      endpointWithDnsName: vpcepEnabled && (opts.endpointWithDnsName ?? true),
+      accessDenied: opts.accessDenied ?? false,
       available: opts.available ?? true,
       vpcServiceName: opts.vpcServiceName ?? `${this.region}.css-op-no-delete.${randomUUID()}`,
       vpcepIp: this.nextIp(),
@@ -63,8 +89,11 @@ export class ClusterStore {
       busyUntil: 0,
       createdAt: nowIso(),
       connections: new Map(),
-    });
+    };
+    this.byId.set(id, c);
+    if (opts.whitelist !== undefined) this.setWhitelist(c, opts.whitelist);
     for (const e of opts.endpoints ?? []) this.addConnection(id, { id: e });
+    for (const conn of opts.connections ?? []) this.addConnection(id, conn);
   }
 
   remove(id: string): void {
@@ -85,16 +114,31 @@ export class ClusterStore {
     return c;
   }
 
+  /** Insertion order. */
   ids(): string[] {
     return [...this.byId.keys()];
   }
 
+  /** Newest first, as ListClustersDetails sorts them. */
+  newestFirst(): ClusterState[] {
+    return [...this.byId.values()].sort((a, b) => b.seq - a.seq);
+  }
+
   // ---- the endpoint service ----------------------------------------------------------------
 
-  /** Re-enabling allocates a new endpoint-service IP, as the real service may. */
-  setVpcepEnabled(c: ClusterState, enabled: boolean): void {
-    if (enabled && !c.vpcepEnabled) c.vpcepIp = this.nextIp();
-    c.vpcepEnabled = enabled;
+  /** Opens a closed service; re-enabling allocates a new endpoint-service IP, as the real service may. */
+  openService(c: ClusterState, withDnsName: boolean): void {
+    if (c.vpcepEnabled) return;
+    c.vpcepIp = this.nextIp();
+    c.vpcepEnabled = true;
+    c.endpointWithDnsName = withDnsName;
+  }
+
+  /** Deletes the service with its whitelist and DNS name; connections stay. */
+  closeService(c: ClusterState): void {
+    c.vpcepEnabled = false;
+    c.endpointWithDnsName = false;
+    c.permissions = [];
   }
 
   setWhitelist(c: ClusterState, domainIds: readonly string[]): void {
@@ -115,15 +159,17 @@ export class ClusterStore {
   addConnection(clusterId: string, conn: NewConnection): void {
     const c = this.must(clusterId);
     if (c.connections.has(conn.id)) throw new EmulatorInputError(`endpoint ${conn.id} is already connected to cluster ${clusterId}`, 409);
-    c.connections.set(conn.id, {
+    const state: ConnectionState = {
       id: conn.id,
       status: conn.status ?? "pendingAcceptance",
       domainId: conn.domainId ?? stableDomainId(`consumer:${conn.id}`),
       vpcepIp: conn.vpcepIp ?? this.nextIp(),
-      vpcepDnsName: conn.vpcepDnsName ?? `${conn.id}.vpcep.${this.region}.emulator.local`,
+      dnsName: conn.vpcepDnsName ?? `${conn.id}.vpcep.${this.region}.emulator.local`,
       createdAt: nowIso(),
       updatedAt: null,
-    });
+    };
+    if (conn.vpcepIpv6Address !== undefined) state.vpcepIpv6Address = conn.vpcepIpv6Address;
+    c.connections.set(conn.id, state);
   }
 
   removeConnection(clusterId: string, endpointId: string): void {
@@ -161,9 +207,37 @@ export class ClusterStore {
 
   // ---- snapshots for callers (copies, never live state) ------------------------------------
 
+  /** A connection as the owner sees it: the DNS name only while the service has one. */
+  connectionView(c: ClusterState, x: ConnectionState): ConnectionInfo {
+    const view: ConnectionInfo = {
+      id: x.id,
+      status: x.status,
+      domainId: x.domainId,
+      vpcepIp: x.vpcepIp,
+      createdAt: x.createdAt,
+      updatedAt: x.updatedAt,
+    };
+    if (c.endpointWithDnsName) view.vpcepDnsName = x.dnsName;
+    if (x.vpcepIpv6Address !== undefined) view.vpcepIpv6Address = x.vpcepIpv6Address;
+    return view;
+  }
+
   connections(clusterId: string): ConnectionInfo[] {
     const c = this.byId.get(clusterId);
-    return c ? [...c.connections.values()].map((x) => ({ ...x })) : [];
+    return c ? [...c.connections.values()].map((x) => this.connectionView(c, x)) : [];
+  }
+
+  service(clusterId: string): ServiceState | undefined {
+    const c = this.byId.get(clusterId);
+    if (!c) return undefined;
+    const state: ServiceState = {
+      open: c.vpcepEnabled,
+      whitelist: c.permissions.map((p) => p.domainId),
+      endpointWithDnsName: c.endpointWithDnsName,
+      vpcServiceName: c.vpcServiceName,
+    };
+    if (c.vpcepEnabled) state.vpcepIp = c.vpcepIp;
+    return state;
   }
 
   info(id: string): ClusterInfo | undefined {
@@ -173,6 +247,8 @@ export class ClusterStore {
       id: c.id,
       name: c.name,
       vpcepEnabled: c.vpcepEnabled,
+      endpointWithDnsName: c.endpointWithDnsName,
+      accessDenied: c.accessDenied,
       available: c.available,
       vpcServiceName: c.vpcServiceName,
       vpcepIp: c.vpcepIp,
