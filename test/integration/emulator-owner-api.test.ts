@@ -1,10 +1,11 @@
 /**
  * The emulator's owner-side API over real HTTP: the clusters list, per-cluster access denial,
  * the endpoint service (open/close/whitelist, DNS name, IPv6), busy windows for every change,
- * a second listener on the same state, and request-log filters.
+ * a second listener on the same state, request-log filters, and the CLI seeds for them.
  * Calls authenticate with an IAM token from the emulator's own /v3/auth/tokens.
  */
 import { CssEmulator, DEFAULT_PROJECT_ID, DEFAULT_USER, type EmulatorOptions } from "../../emulator";
+import { parseCliArgs } from "../../emulator/cli";
 
 const PID = DEFAULT_PROJECT_ID;
 const C1 = "c1000000-0000-4000-8000-000000000001";
@@ -440,3 +441,32 @@ describe("request log filters and state helpers over the controls", () => {
   });
 });
 
+describe("CLI seeds", () => {
+  test("--closed, --no-dns, --whitelist, --access-denied, --domain for the next --endpoints", async () => {
+    const { options } = parseCliArgs([
+      "--cluster", "a", "--domain", "dom-a", "--endpoints", "a1,a2", "--endpoints", "a3", "--whitelist", "dom-a,dom-b",
+      "--cluster", "b", "--closed", "--endpoints", "b1",
+      "--cluster", "c", "--no-dns", "--access-denied",
+      "--deny-cluster-list", "--cluster-list-offset", "zero-based",
+    ]); // prettier-ignore
+    expect(options).toMatchObject({ denyClusterList: true, clusterListOffset: "zero-based" });
+    await startWith(options);
+    expect(emu.connections("a").map((c) => [c.id, c.domainId])).toEqual([
+      ["a1", "dom-a"],
+      ["a2", "dom-a"],
+      ["a3", expect.not.stringMatching(/^dom-a$/)],
+    ]);
+    expect(emu.serviceState("a")).toMatchObject({ open: true, whitelist: ["dom-a", "dom-b"], endpointWithDnsName: true });
+    expect(emu.serviceState("b")).toMatchObject({ open: false, endpointWithDnsName: false });
+    expect(emu.connections("b").map((c) => c.id)).toEqual(["b1"]);
+    expect(emu.serviceState("c")).toMatchObject({ open: true, endpointWithDnsName: false });
+    expect(emu.cluster("c")?.accessDenied).toBe(true);
+    expect((await call("GET", svc("b", "connections"))).status).toBe(400);
+  });
+
+  test("bad combinations fail with a message", () => {
+    expect(() => parseCliArgs(["--closed"])).toThrow(/--closed must follow a --cluster/);
+    expect(() => parseCliArgs(["--cluster", "a", "--domain", "d"])).toThrow(/--domain must be followed by --endpoints/);
+    expect(() => new CssEmulator(parseCliArgs(["--cluster-list-offset", "two-based"]).options)).toThrow(/clusterListOffset/);
+  });
+});
