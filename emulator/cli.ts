@@ -5,7 +5,7 @@
  */
 import { DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_USER } from "./options";
 import { CssEmulator } from "./server";
-import type { BodyStyle, ClusterSeed, EmulatorOptions, GoneStyle } from "./types";
+import type { BodyStyle, ClusterListOffset, ClusterSeed, EmulatorOptions, GoneStyle } from "./types";
 
 export const USAGE = `Usage: css-vpcep-emulator [options]
 
@@ -13,8 +13,15 @@ export const USAGE = `Usage: css-vpcep-emulator [options]
   --host H               listen address (default 127.0.0.1)
   --project-id ID        project id expected in paths and token scopes
   --region R             region name accepted as token scope (repeatable; default eu-de)
-  --cluster ID           add a cluster (repeatable)
+  --cluster ID           add a cluster (repeatable); the flags below up to --endpoints apply to the last one
+  --domain D             account (domain id) of the endpoints of the next --endpoints
   --endpoints e1,e2      seed pending connections on the last --cluster
+  --closed               its VPC endpoint service is closed
+  --no-dns               its service is open without a private DNS name (no vpcepDnsName)
+  --whitelist d1,d2      account ids on its service whitelist
+  --access-denied        every call on it answers 403 CSS.0015 (it stays in the clusters list)
+  --deny-cluster-list    GET /v1.0/{project_id}/clusters answers 403 CSS.0015
+  --cluster-list-offset S  one-based | zero-based: how the clusters list reads offset (default one-based)
   --busy-ms N            409 window after each change (default 0)
   --max-limit N          page size cap for GET connections (default 1000)
   --body-style S         both | snake | camel (default both)
@@ -52,6 +59,17 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
   let secretKey = DEFAULT_SECRET_KEY;
   let securityToken: string | undefined;
   const user: { name: string; password: string; domainName: string } = { ...DEFAULT_USER };
+  let nextDomain: string | undefined;
+  const lastCluster = (flag: string): ClusterSeed => {
+    const last = clusters[clusters.length - 1];
+    if (!last) throw new Error(`${flag} must follow a --cluster`);
+    return last;
+  };
+  const idList = (v: string): string[] =>
+    v
+      .split(",")
+      .map((x) => x.trim())
+      .filter((x) => x !== "");
 
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i] as string;
@@ -88,12 +106,34 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
         clusters.push({ id: next() });
         break;
       case "--endpoints": {
-        const last = clusters[clusters.length - 1];
-        if (!last) throw new Error("--endpoints must follow a --cluster");
-        const ids = next().split(",").map((s) => s.trim()).filter((s) => s !== "");
-        last.endpoints = [...(last.endpoints ?? []), ...ids];
+        const last = lastCluster(flag);
+        const domainId = nextDomain;
+        nextDomain = undefined;
+        const added = idList(next()).map((id) => (domainId === undefined ? { id } : { id, domainId }));
+        last.connections = [...(last.connections ?? []), ...added];
         break;
       }
+      case "--domain":
+        nextDomain = next();
+        break;
+      case "--closed":
+        lastCluster(flag).vpcepEnabled = false;
+        break;
+      case "--no-dns":
+        lastCluster(flag).endpointWithDnsName = false;
+        break;
+      case "--whitelist":
+        lastCluster(flag).whitelist = idList(next());
+        break;
+      case "--access-denied":
+        lastCluster(flag).accessDenied = true;
+        break;
+      case "--deny-cluster-list":
+        o.denyClusterList = true;
+        break;
+      case "--cluster-list-offset":
+        o.clusterListOffset = next() as ClusterListOffset;
+        break;
       case "--busy-ms":
         o.busyMs = num(flag, next());
         break;
@@ -146,6 +186,7 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
         throw new Error(`unknown argument ${flag}`);
     }
   }
+  if (nextDomain !== undefined) throw new Error("--domain must be followed by --endpoints");
   o.keys = [securityToken === undefined ? { accessKey, secretKey } : { accessKey, secretKey, securityToken }];
   o.users = [user];
   if (regions.length > 0) o.regions = regions;
@@ -194,7 +235,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     ...(key?.securityToken !== undefined ? [`  sec. token    ${key.securityToken}`] : []),
     `  IAM user      ${user?.name ?? ""} / ${user?.password ?? ""} (domain ${user?.domainName ?? ""})`,
     `  IAM auth URL  ${url}/v3`,
-    `  clusters      ${emu.clusters().map((c) => `${c.id} (${c.connections.length} endpoints)`).join(", ") || "none (add with POST /_emulator/clusters)"}`,
+    `  clusters      ${emu.clusters().map((c) => `${c.id} (${c.connections.length} endpoints${c.vpcepEnabled ? "" : ", service closed"})`).join(", ") || "none (add with POST /_emulator/clusters)"}`,
     `  controls      ${url}/_emulator/`,
   ];
   process.stdout.write(lines.join("\n") + "\n");

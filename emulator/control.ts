@@ -1,39 +1,42 @@
 /**
  * The /_emulator/... HTTP controls: the class API for out-of-process users of the CLI.
- * Built only on CssEmulator's public methods, so HTTP and in-process control cannot drift apart.
- * No auth, not recorded; JSON in and out; errors are {"error": "..."}.
+ * Built only on the emulator's public methods (the EmulatorControls interface), so HTTP and
+ * in-process control cannot drift apart. No auth, not recorded; JSON in and out; errors are
+ * {"error": "..."}.
  */
-import type { CssEmulator } from "./server";
+import type { ControlAnswer, EmulatorControls } from "./contract";
 import { asStatus, EmulatorInputError, isObject, optionalBool, requireString, stringList } from "./options";
 import type { ClusterInfo, ClusterOptions, EmulatorOptions, Fault, NewConnection, RequestFilter } from "./types";
 
-export interface ControlAnswer {
-  status: number;
-  body: unknown;
-}
+export type { ControlAnswer } from "./contract";
 
 /** Route table, for docs and the 404 message. */
 export const CONTROL_ROUTES: readonly string[] = [
-  "GET    /_emulator                                  summary: url, projectId, options, cluster ids",
+  "GET    /_emulator                                  summary: url, urls, projectId, options, cluster ids",
   "GET    /_emulator/options",
   "POST   /_emulator/options                          {partial options} (PATCH too); unknown keys are 400",
   "POST   /_emulator/reset                            constructor state again; log, faults, tokens, AK locks cleared",
   "POST   /_emulator/tokens/expire",
+  "GET    /_emulator/listeners                        {urls}: every base URL serving this state",
+  "POST   /_emulator/listeners                        {port?} -> {url}: serve the same state on one more port",
   "GET    /_emulator/clusters",
-  "POST   /_emulator/clusters                         {id, endpoints?, name?, vpcepEnabled?, available?, vpcServiceName?}",
+  "POST   /_emulator/clusters                         {id, endpoints?, connections?, name?, vpcepEnabled?, endpointWithDnsName?,",
+  "                                                    whitelist?, accessDenied?, available?, vpcServiceName?}",
   "GET    /_emulator/clusters/{id}",
-  "PATCH  /_emulator/clusters/{id}                    {vpcepEnabled?, available?} (PUT too)",
+  "PATCH  /_emulator/clusters/{id}                    {vpcepEnabled?, endpointWithDnsName?, whitelist?, accessDenied?, available?}",
+  "                                                   (PUT too; out of band: no busy window)",
+  "GET    /_emulator/clusters/{id}/service            {open, whitelist, endpointWithDnsName, vpcServiceName, vpcepIp?}",
   "DELETE /_emulator/clusters/{id}",
   "POST   /_emulator/clusters/{id}/reset              every connection back to pendingAcceptance",
   "GET    /_emulator/clusters/{id}/connections",
-  "POST   /_emulator/clusters/{id}/connections        {id, status?, domainId?, vpcepIp?, vpcepDnsName?}",
+  "POST   /_emulator/clusters/{id}/connections        {id, status?, domainId?, vpcepIp?, vpcepDnsName?, vpcepIpv6Address?}",
   "GET    /_emulator/clusters/{id}/connections/{eid}",
   "PUT    /_emulator/clusters/{id}/connections/{eid}  {status}  (out-of-band change)",
   "DELETE /_emulator/clusters/{id}/connections/{eid}",
   "GET    /_emulator/faults",
   "POST   /_emulator/faults                           {n?, fault: {...}} or {n?, ...fault fields}",
   "DELETE /_emulator/faults",
-  "GET    /_emulator/requests?method=&pathIncludes=&status=&clusterId=&auth=   {count, requests}",
+  "GET    /_emulator/requests?method=&pathIncludes=&pathEndsWith=&status=&clusterId=&auth=&via=   {count, requests}",
   "DELETE /_emulator/requests",
   "GET    /_emulator/count?<same filters>             {count}",
 ];
@@ -49,23 +52,38 @@ function requestFilter(rawQuery: string): RequestFilter {
   if (status) f.status = Number(status);
   const clusterId = p.get("clusterId");
   if (clusterId) f.clusterId = clusterId;
+  const pathEndsWith = p.get("pathEndsWith");
+  if (pathEndsWith) f.pathEndsWith = pathEndsWith;
+  const via = p.get("via");
+  if (via) f.via = via;
   const auth = p.get("auth");
   if (auth === "aksk" || auth === "token" || auth === "none" || auth === "failed") f.auth = auth;
   return f;
+}
+
+function optionalStrings(v: unknown, what: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  const list = stringList(v);
+  if (!list) throw new EmulatorInputError(`${what} must be a string array`);
+  return list;
 }
 
 function clusterOptions(body: Record<string, unknown>): ClusterOptions {
   const o: ClusterOptions = {};
   if (body["name"] !== undefined) o.name = requireString(body["name"], "name");
   if (body["vpcServiceName"] !== undefined) o.vpcServiceName = requireString(body["vpcServiceName"], "vpcServiceName");
-  const enabled = optionalBool(body["vpcepEnabled"], "vpcepEnabled");
-  if (enabled !== undefined) o.vpcepEnabled = enabled;
-  const available = optionalBool(body["available"], "available");
-  if (available !== undefined) o.available = available;
-  if (body["endpoints"] !== undefined) {
-    const endpoints = stringList(body["endpoints"]);
-    if (!endpoints) throw new EmulatorInputError("endpoints must be a string array");
-    o.endpoints = endpoints;
+  for (const key of ["vpcepEnabled", "endpointWithDnsName", "accessDenied", "available"] as const) {
+    const v = optionalBool(body[key], key);
+    if (v !== undefined) o[key] = v;
+  }
+  const endpoints = optionalStrings(body["endpoints"], "endpoints");
+  if (endpoints) o.endpoints = endpoints;
+  const whitelist = optionalStrings(body["whitelist"], "whitelist");
+  if (whitelist) o.whitelist = whitelist;
+  if (body["connections"] !== undefined) {
+    const list = body["connections"];
+    if (!Array.isArray(list) || !list.every(isObject)) throw new EmulatorInputError("connections must be an array of objects");
+    o.connections = list.map(newConnection);
   }
   return o;
 }
@@ -76,10 +94,17 @@ function newConnection(body: Record<string, unknown>): NewConnection {
   if (body["domainId"] !== undefined) c.domainId = requireString(body["domainId"], "domainId");
   if (body["vpcepIp"] !== undefined) c.vpcepIp = requireString(body["vpcepIp"], "vpcepIp");
   if (body["vpcepDnsName"] !== undefined) c.vpcepDnsName = requireString(body["vpcepDnsName"], "vpcepDnsName");
+  if (body["vpcepIpv6Address"] !== undefined) c.vpcepIpv6Address = requireString(body["vpcepIpv6Address"], "vpcepIpv6Address");
   return c;
 }
 
-export function handleControl(emu: CssEmulator, method: string, path: string, rawQuery: string, raw: Buffer): ControlAnswer {
+export async function handleControl(
+  emu: EmulatorControls,
+  method: string,
+  path: string,
+  rawQuery: string,
+  raw: Buffer,
+): Promise<ControlAnswer> {
   const ok = (body: unknown, status = 200): ControlAnswer => ({ status, body });
   try {
     let parsed: unknown = {};
@@ -113,7 +138,7 @@ export function handleControl(emu: CssEmulator, method: string, path: string, ra
 
     switch (op) {
       case "GET ":
-        return ok({ url: emu.url, projectId: emu.projectId, options: emu.options, clusters: emu.clusters().map((c) => c.id) });
+        return ok({ url: emu.url, urls: emu.urls, projectId: emu.projectId, options: emu.options, clusters: emu.clusters().map((c) => c.id) });
       case "GET options":
         return ok(emu.options);
       case "POST options":
@@ -131,6 +156,13 @@ export function handleControl(emu: CssEmulator, method: string, path: string, ra
       case "POST tokens/expire":
         emu.expireTokens();
         return ok({ ok: true });
+      case "GET listeners":
+        return ok({ urls: emu.urls });
+      case "POST listeners": {
+        const port = body["port"] ?? 0;
+        if (typeof port !== "number" || !Number.isInteger(port) || port < 0) throw new EmulatorInputError("port must be an integer >= 0");
+        return ok({ url: await emu.listenAlso(port), urls: emu.urls }, 201);
+      }
       case "GET requests": {
         const list = emu.findRequests(requestFilter(rawQuery));
         return ok({ count: list.length, requests: list });
@@ -166,13 +198,23 @@ export function handleControl(emu: CssEmulator, method: string, path: string, ra
         return ok(needCluster());
       case "PATCH clusters/:":
       case "PUT clusters/:": {
-        needCluster();
+        const before = needCluster();
         const enabled = optionalBool(body["vpcepEnabled"], "vpcepEnabled");
-        if (enabled !== undefined) emu.setVpcepEnabled(cid, enabled);
+        const withDns = optionalBool(body["endpointWithDnsName"], "endpointWithDnsName");
+        const whitelist = optionalStrings(body["whitelist"], "whitelist");
+        const denied = optionalBool(body["accessDenied"], "accessDenied");
         const available = optionalBool(body["available"], "available");
+        if (enabled !== undefined || withDns !== undefined) {
+          emu.setVpcepEnabled(cid, enabled ?? before.vpcepEnabled, withDns === undefined ? {} : { endpointWithDnsName: withDns });
+        }
+        if (whitelist) emu.setWhitelist(cid, whitelist);
+        if (denied !== undefined) emu.setAccessDenied(cid, denied);
         if (available !== undefined) emu.setClusterAvailable(cid, available);
         return ok(needCluster());
       }
+      case "GET clusters/:/service":
+        needCluster();
+        return ok(emu.serviceState(cid));
       case "DELETE clusters/:":
         needCluster();
         emu.removeCluster(cid);

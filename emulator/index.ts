@@ -1,5 +1,6 @@
 export * from "./types";
-export { CssEmulator, AK_LOCK_THRESHOLD } from "./server";
+export { CssEmulator } from "./server";
+export { AK_LOCK_THRESHOLD } from "./iam";
 export {
   defaultOptions,
   EmulatorInputError,

@@ -2,6 +2,7 @@
 import {
   CONNECTION_STATUSES,
   type BodyStyle,
+  type ClusterListOffset,
   type ConnectionStatus,
   type EmulatorOptions,
   type GoneStyle,
@@ -14,6 +15,7 @@ export const DEFAULT_SECRET_KEY = "emulator-secret-key-0001";
 export const DEFAULT_USER = { name: "emu-user", password: "emu-password", domainName: "emu-domain" } as const;
 const BODY_STYLES: readonly BodyStyle[] = ["both", "snake", "camel"];
 const GONE_STYLES: readonly GoneStyle[] = ["css0015", "css3027", "css0047", "plain404"];
+const CLUSTER_LIST_OFFSETS: readonly ClusterListOffset[] = ["one-based", "zero-based"];
 
 export function defaultOptions(): ResolvedEmulatorOptions {
   return {
@@ -33,6 +35,8 @@ export function defaultOptions(): ResolvedEmulatorOptions {
     applyDelayMs: 0,
     freezeStatuses: false,
     goneStyle: "css0015",
+    denyClusterList: false,
+    clusterListOffset: "one-based",
     clusters: [],
   };
 }
@@ -97,7 +101,14 @@ export function checkOptions(p: Partial<EmulatorOptions>): Partial<EmulatorOptio
     if (!GONE_STYLES.includes(p.goneStyle)) throw new EmulatorInputError(`goneStyle must be one of ${GONE_STYLES.join(", ")}`);
     out.goneStyle = p.goneStyle;
   }
+  if (p.clusterListOffset !== undefined) {
+    if (!CLUSTER_LIST_OFFSETS.includes(p.clusterListOffset)) {
+      throw new EmulatorInputError(`clusterListOffset must be one of ${CLUSTER_LIST_OFFSETS.join(", ")}`);
+    }
+    out.clusterListOffset = p.clusterListOffset;
+  }
   if (p.freezeStatuses !== undefined) out.freezeStatuses = optionalBool(p.freezeStatuses, "freezeStatuses");
+  if (p.denyClusterList !== undefined) out.denyClusterList = optionalBool(p.denyClusterList, "denyClusterList");
   if (p.host !== undefined) out.host = requireString(p.host, "host");
   if (p.projectId !== undefined) out.projectId = requireString(p.projectId, "projectId");
   if (p.regions !== undefined) {

@@ -23,6 +23,15 @@ export type BodyStyle = "both" | "snake" | "camel";
  */
 export type GoneStyle = "css0015" | "css3027" | "css0047" | "plain404";
 
+/**
+ * `offset` of the clusters list (ListClustersDetails):
+ * - "one-based" (default): 1 is the first cluster, as the OTC API reference documents it
+ *   (range 1-1000, default 1); 0 is read as 1;
+ * - "zero-based": 0 is the first cluster, like `offset` of the connections list.
+ * The older `start` parameter is always 1-based.
+ */
+export type ClusterListOffset = "one-based" | "zero-based";
+
 export interface EmulatorKey {
   accessKey: string;
   secretKey: string;
@@ -40,10 +49,18 @@ export interface ClusterOptions {
   name?: string;
   /** VPC endpoint service enabled (default true). */
   vpcepEnabled?: boolean;
+  /** The open service has a private DNS name, so connections carry vpcepDnsName (default true). */
+  endpointWithDnsName?: boolean;
+  /** Account (domain) ids on the service's whitelist (default none). */
+  whitelist?: string[];
+  /** Every call on the cluster answers 403 CSS.0015; it still appears in the clusters list. */
+  accessDenied?: boolean;
   /** Cluster status 200 (true, default) or 303 (false). */
   available?: boolean;
   /** Endpoint ids seeded as pendingAcceptance connections. */
   endpoints?: string[];
+  /** Connections seeded after `endpoints`, with any of their fields. */
+  connections?: NewConnection[];
   vpcServiceName?: string;
 }
 
@@ -62,7 +79,7 @@ export interface EmulatorOptions {
   tokenTtlMs?: number;
   /** After a change, POST/PUT on the cluster answer 409 CSS.0029 for this long. */
   busyMs?: number;
-  /** `limit` above this is clamped. */
+  /** `limit` above this is clamped (connections and clusters lists). */
   maxLimit?: number;
   bodyStyle?: BodyStyle;
   /** Allowed |server time - X-Sdk-Date|. */
@@ -76,6 +93,10 @@ export interface EmulatorOptions {
   /** Answer accept/reject with 200 but never change any status. */
   freezeStatuses?: boolean;
   goneStyle?: GoneStyle;
+  /** GET /v1.0/{project_id}/clusters answers 403 CSS.0015 (credentials that may not list clusters). */
+  denyClusterList?: boolean;
+  /** How the clusters list reads `offset` (see ClusterListOffset). */
+  clusterListOffset?: ClusterListOffset;
   /** Clusters created at start and again by reset(). */
   clusters?: ClusterSeed[];
 }
@@ -98,6 +119,8 @@ export interface ResolvedEmulatorOptions {
   applyDelayMs: number;
   freezeStatuses: boolean;
   goneStyle: GoneStyle;
+  denyClusterList: boolean;
+  clusterListOffset: ClusterListOffset;
   clusters: ClusterSeed[];
 }
 
@@ -141,14 +164,20 @@ export interface RecordedRequest {
   at: number;
   /** Set when a fault from failNext() was applied. */
   fault?: boolean;
+  /** Base URL of the listener that received it (start() or listenAlso()). */
+  via: string;
 }
 
 export interface RequestFilter {
   method?: string;
   pathIncludes?: string;
+  /** e.g. "/vpcepservice/open"; a query string is never part of the path. */
+  pathEndsWith?: string;
   status?: number;
   clusterId?: string;
   auth?: AuthKind;
+  /** Base URL of the listener, e.g. the one listenAlso() returned. */
+  via?: string;
 }
 
 export interface ConnectionInfo {
@@ -156,7 +185,9 @@ export interface ConnectionInfo {
   status: ConnectionStatus;
   domainId: string;
   vpcepIp: string;
-  vpcepDnsName: string;
+  /** Only while the cluster's service is open with a private DNS name. */
+  vpcepDnsName?: string;
+  vpcepIpv6Address?: string;
   createdAt: string;
   updatedAt: string | null;
 }
@@ -164,18 +195,35 @@ export interface ConnectionInfo {
 export interface NewConnection {
   id: string;
   status?: ConnectionStatus;
+  /** The consumer's account (default: a stable id derived from the endpoint id). */
   domainId?: string;
   vpcepIp?: string;
+  /** Shown while the service has a private DNS name (default: derived from the endpoint id). */
   vpcepDnsName?: string;
+  vpcepIpv6Address?: string;
+}
+
+/** The cluster's VPC endpoint service as the owner sees it. */
+export interface ServiceState {
+  open: boolean;
+  /** Account (domain) ids allowed to connect. */
+  whitelist: string[];
+  endpointWithDnsName: boolean;
+  vpcServiceName: string;
+  /** The service address, while open. */
+  vpcepIp?: string;
 }
 
 export interface ClusterInfo {
   id: string;
   name: string;
   vpcepEnabled: boolean;
+  endpointWithDnsName: boolean;
+  accessDenied: boolean;
   available: boolean;
   vpcServiceName: string;
   vpcepIp: string;
+  /** The whitelist: account (domain) ids. */
   permissions: string[];
   /** Remaining busy window, 0 when not busy. */
   busyForMs: number;
