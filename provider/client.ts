@@ -12,6 +12,7 @@ import { CssApiError, classifyHttp, cssApiError, isCssApiError, classifyNetwork,
 import type { Logger } from "./log";
 import { RetryPolicy, parseRetryAfter, withRetry } from "./retry";
 import type { Credentials, Target } from "./settings";
+import { ServiceAddresses, toObserved, toServiceAddresses, toWhitelist } from "./responses";
 import type { ApprovalAction, ObservedConnection } from "./types";
 
 export interface ClientOptions {
@@ -29,10 +30,17 @@ export interface ClientOptions {
 export interface ConnectionList {
   connections: ObservedConnection[];
   vpcServiceName?: string;
+  /** The whitelist: account (domain) ids allowed to connect, sorted. */
+  permissions?: string[];
 }
 
 export type BodyStyle = "snake" | "camel";
-const BODY_FIELD: Record<BodyStyle, string> = { snake: "endpoint_id_list", camel: "endpointIdList" };
+/** Request fields in the current (snake_case) and the older OTC (camelCase) spelling. */
+const FIELDS: Record<"endpointIds" | "vpcPermissions" | "endpointWithDnsName", Record<BodyStyle, string>> = {
+  endpointIds: { snake: "endpoint_id_list", camel: "endpointIdList" },
+  vpcPermissions: { snake: "vpc_permissions", camel: "vpcPermissions" },
+  endpointWithDnsName: { snake: "endpoint_with_dns_name", camel: "endpointWithDnsName" },
+};
 
 // Which body field each host accepted last (process-wide; older OTC docs used camelCase).
 const STYLE_KEY = "__pulumiCssVpcepBodyStyle";
@@ -58,7 +66,7 @@ interface RequestSpec {
 
 /** Page size asked for; the server may clamp it (the emulator can be told to), and paging copes. */
 export const PAGE_LIMIT = 1000;
-const CLUSTER_PAGE_LIMIT = 100;
+const CLUSTER_PAGE_LIMIT = 1000;
 const MAX_PAGES = 10_000;
 
 export class CssClient {
@@ -81,14 +89,19 @@ export class CssClient {
     return `/v1.0/${encodeURIComponent(this.opts.target.projectId)}${suffix}`;
   }
 
+  private servicePath(clusterId: string, call: "connections" | "open" | "close" | "permissions"): string {
+    return this.projectPath(`/clusters/${encodeURIComponent(clusterId)}/vpcepservice/${call}`);
+  }
+
   private connectionsPath(clusterId: string): string {
-    return this.projectPath(`/clusters/${encodeURIComponent(clusterId)}/vpcepservice/connections`);
+    return this.servicePath(clusterId, "connections");
   }
 
   /** All connections of the cluster's VPC endpoint service, every page. */
   async listConnections(clusterId: string): Promise<ConnectionList> {
     const byId = new Map<string, ObservedConnection>();
     let vpcServiceName: string | undefined;
+    let permissions: string[] | undefined;
     let offset = 0;
     let previousPage = "";
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -98,6 +111,7 @@ export class CssClient {
       );
       const body = answer.data as Record<string, unknown>;
       if (typeof body.vpcServiceName === "string") vpcServiceName = body.vpcServiceName;
+      if (Array.isArray(body.permissions)) permissions = toWhitelist(body.permissions);
       const rows = Array.isArray(body.connections) ? body.connections : [];
       const conns = rows.map(toObserved).filter((c): c is ObservedConnection => c !== undefined);
       const signature = conns.map((c) => c.id).join(",");
@@ -109,7 +123,9 @@ export class CssClient {
       const total = typeof body.total_count === "number" ? body.total_count : undefined;
       if (total !== undefined ? byId.size >= total || offset >= total : rows.length < PAGE_LIMIT) break;
     }
-    return { connections: [...byId.values()], vpcServiceName };
+    const list: ConnectionList = { connections: [...byId.values()], vpcServiceName };
+    if (permissions) list.permissions = permissions;
+    return list;
   }
 
   /**
@@ -117,53 +133,107 @@ export class CssClient {
    * tell "cluster gone" from "no access" after a CSS.0015. Throws when the list itself is refused.
    */
   async clusterListed(clusterId: string): Promise<boolean> {
-    let offset = 0;
+    // Whether `offset` is 0- or 1-based here is not settled (the docs disagree), so the first page
+    // asks for none, and later ones ask for "what we have seen": a 1-based server then repeats one
+    // cluster, which costs nothing, and a 0-based one skips none.
+    const seen = new Set<string>();
     for (let page = 0; page < MAX_PAGES; page++) {
-      const answer = await this.call(
-        { method: "GET", path: this.projectPath("/clusters"), query: { offset, limit: CLUSTER_PAGE_LIMIT }, expectJson: true },
-        "list the project's clusters",
-      );
+      const query: Record<string, number> = page === 0 ? { limit: CLUSTER_PAGE_LIMIT } : { offset: seen.size, limit: CLUSTER_PAGE_LIMIT };
+      const answer = await this.call({ method: "GET", path: this.projectPath("/clusters"), query, expectJson: true }, "list the project's clusters");
       const body = answer.data as Record<string, unknown>;
-      const rows = (Array.isArray(body.clusters) ? body.clusters : []) as unknown[];
-      if (rows.some((r) => r !== null && typeof r === "object" && (r as { id?: unknown }).id === clusterId)) return true;
+      const ids = (Array.isArray(body.clusters) ? body.clusters : [])
+        .map((r: unknown) => (r !== null && typeof r === "object" ? (r as { id?: unknown }).id : undefined))
+        .filter((id): id is string => typeof id === "string");
+      if (ids.includes(clusterId)) return true;
+      const before = seen.size;
+      ids.forEach((id) => seen.add(id));
       const total = [body.totalSize, body.total_size, body.total_count].find((t): t is number => typeof t === "number");
-      offset += rows.length;
-      if (rows.length === 0 || (total !== undefined ? offset >= total : rows.length < CLUSTER_PAGE_LIMIT)) return false;
+      // A server may clamp the page size, so a short page alone does not end the list: the total does,
+      // or a page that brings nothing new.
+      if (seen.size === before || (total !== undefined && seen.size >= total)) return false;
     }
     return false;
   }
 
   /**
    * POST the action for the endpoints `ids()` returns at each attempt (the coordinator drops requests
-   * whose deadline passed); falls back once to the other body field on a parameter error. Reports how
-   * many attempts it took, which tells the coordinator how long the cluster stayed busy.
+   * whose deadline passed). Reports how many attempts it took, which tells the coordinator how long
+   * the cluster stayed busy.
    */
-  async applyAction(clusterId: string, action: ApprovalAction, ids: () => readonly string[]): Promise<SendReport> {
+  applyAction(clusterId: string, action: ApprovalAction, ids: () => readonly string[]): Promise<SendReport> {
+    const count = ids().length;
+    return this.change(
+      "POST",
+      this.connectionsPath(clusterId),
+      (style) => {
+        const endpointIds = ids();
+        if (endpointIds.length === 0) {
+          throw cssApiError({ kind: "deadline", message: `every approval waiting for this ${action} on cluster ${clusterId} ran out of time; nothing sent` });
+        }
+        return { action, [FIELDS.endpointIds[style]]: [...endpointIds] };
+      },
+      `${action} ${count} endpoint(s) on cluster ${clusterId}`,
+    );
+  }
+
+  /** Open the cluster's VPC endpoint service (POST .../vpcepservice/open). */
+  openService(clusterId: string, endpointWithDnsName: boolean | undefined): Promise<SendReport> {
+    return this.change(
+      "POST",
+      this.servicePath(clusterId, "open"),
+      (style) => (endpointWithDnsName === undefined ? undefined : { [FIELDS.endpointWithDnsName[style]]: endpointWithDnsName }),
+      `open the VPC endpoint service of cluster ${clusterId}`,
+    );
+  }
+
+  /** Close it (PUT .../vpcepservice/close); consumers' connections go with it. */
+  closeService(clusterId: string): Promise<SendReport> {
+    return this.change("PUT", this.servicePath(clusterId, "close"), () => undefined, `close the VPC endpoint service of cluster ${clusterId}`);
+  }
+
+  /** Replace the whitelist of account (domain) ids (POST .../vpcepservice/permissions, the whole list each time). */
+  setWhitelist(clusterId: string, domainIds: readonly string[]): Promise<SendReport> {
+    return this.change(
+      "POST",
+      this.servicePath(clusterId, "permissions"),
+      (style) => ({ [FIELDS.vpcPermissions[style]]: [...domainIds] }),
+      `set the VPC endpoint whitelist of cluster ${clusterId} (${domainIds.length} account(s))`,
+    );
+  }
+
+  /** The cluster's endpoint-service addresses as CSS reports them (GET cluster detail). */
+  async clusterAddresses(clusterId: string): Promise<ServiceAddresses> {
+    const answer = await this.call(
+      { method: "GET", path: this.projectPath(`/clusters/${encodeURIComponent(clusterId)}`), expectJson: true },
+      `read cluster ${clusterId}`,
+    );
+    return toServiceAddresses(answer.data);
+  }
+
+  /**
+   * A call that changes the cluster (and makes it busy): the body, built per attempt for the field
+   * spelling in use, falls back once to the other spelling on a parameter error, remembered per host
+   * (older OTC APIs took camelCase).
+   */
+  private async change(method: "POST" | "PUT", path: string, body: (style: BodyStyle) => unknown, describe: string): Promise<SendReport> {
     const host = new URL(this.opts.target.baseUrl).host;
     const memory = styleMemory();
     const first: BodyStyle = memory.get(host) ?? "snake";
     const report: SendReport = { attempts: 0, lastAttemptAt: 0 };
-    const count = ids().length;
     const send = (style: BodyStyle) =>
-      this.call(
-        () => {
-          const endpointIds = ids();
-          if (endpointIds.length === 0) {
-            throw cssApiError({ kind: "deadline", message: `every approval waiting for this ${action} on cluster ${clusterId} ran out of time; nothing sent` });
-          }
-          report.attempts++;
-          report.lastAttemptAt = now();
-          return { method: "POST", path: this.connectionsPath(clusterId), body: { action, [BODY_FIELD[style]]: [...endpointIds] } };
-        },
-        `${action} ${count} endpoint(s) on cluster ${clusterId}`,
-      );
+      this.call(() => {
+        const spec: RequestSpec = { method, path, body: body(style) };
+        report.attempts++;
+        report.lastAttemptAt = now();
+        return spec;
+      }, describe);
     try {
       await send(first);
       memory.set(host, first);
     } catch (err) {
       if (!isCssApiError(err) || err.kind !== "parameter") throw err;
       const other: BodyStyle = first === "snake" ? "camel" : "snake";
-      this.opts.log.info(`the API refused "${BODY_FIELD[first]}" (${err.code}); retrying once with "${BODY_FIELD[other]}"`);
+      this.opts.log.info(`the API refused the ${first === "snake" ? "snake_case" : "camelCase"} body (${err.code}); retrying once with ${other === "snake" ? "snake_case" : "camelCase"}`);
       await send(other);
       memory.set(host, other);
     }
@@ -367,20 +437,3 @@ function headerValue(v: unknown): string | undefined {
   return undefined;
 }
 
-/** One row of GET .../connections in our output shape (tolerant of both field spellings). */
-export function toObserved(row: unknown): ObservedConnection | undefined {
-  if (row === null || typeof row !== "object") return undefined;
-  const r = row as Record<string, unknown>;
-  if (typeof r.id !== "string") return undefined;
-  const str = (...vals: unknown[]) => vals.find((v): v is string => typeof v === "string" && v !== "");
-  const c: ObservedConnection = { id: r.id, status: str(r.status) ?? "unknown" };
-  const domainId = str(r.domain_id, r.domainId);
-  const vpcepIp = str(r.vpcepIp, r.vpcep_ip);
-  const vpcepDnsName = str(r.vpcepDnsName, r.vpcep_dns_name);
-  const updatedAt = str(r.update_at, r.updated_at, r.updateAt);
-  if (domainId) c.domainId = domainId;
-  if (vpcepIp) c.vpcepIp = vpcepIp;
-  if (vpcepDnsName) c.vpcepDnsName = vpcepDnsName;
-  if (updatedAt) c.updatedAt = updatedAt;
-  return c;
-}

@@ -29,8 +29,11 @@ export interface SendTracker {
   attempted: boolean;
 }
 
+/** Accept/reject requests coalesce; a "service" change (open, close, whitelist) goes through the lane alone. */
+export type LaneAction = ApprovalAction | "service";
+
 export interface QueuedAction {
-  action: ApprovalAction;
+  action: LaneAction;
   ids: readonly string[];
   deadline: Deadline;
   /**
@@ -66,6 +69,7 @@ interface Pending extends QueuedAction {
 export function pickBatch<T extends Pick<QueuedAction, "action" | "ids">>(queue: readonly T[]): T[] {
   if (queue.length === 0) return [];
   const action = queue[0].action;
+  if (action === "service") return [queue[0]];
   const blocked = new Set<string>();
   const batch: T[] = [];
   for (const item of queue) {
@@ -187,6 +191,14 @@ export class ClusterCoordinator {
     });
   }
 
+  /**
+   * Queue a change of the endpoint service itself (open, close, whitelist) in the same lane as the
+   * accepts and rejects: it waits out our own busy window and makes the next request wait out its.
+   */
+  exclusive(key: string, describe: string, deadline: Deadline, send: () => Promise<SendReport | void>, tracker?: SendTracker): Promise<SendResult> {
+    return this.submit(key, { action: "service", ids: [describe], deadline, tracker, send: () => send() });
+  }
+
   /** Endpoints among `ids` that our own releases rejected on this cluster; forgets them (the caller re-accepts). */
   takeReleased(key: string, ids: readonly string[]): string[] {
     const lane = this.lane(key);
@@ -207,12 +219,13 @@ export class ClusterCoordinator {
     const queued = lane.queue.includes(p);
     lane.queue = lane.queue.filter((q) => q !== p);
     const seconds = p.deadline.timeoutSeconds;
+    const what = p.action === "service" ? `call to ${p.ids[0]}` : `${p.action} of ${p.ids.length} endpoint(s)`;
     p.reject(
       cssApiError({
         kind: "deadline",
         message: queued
-          ? `timed out after ${seconds}s (timeoutSeconds=${seconds}) before the ${p.action} of ${p.ids.length} endpoint(s) could be sent: the cluster was still busy with earlier changes, and nothing was sent for them; raise timeoutSeconds`
-          : `timed out after ${seconds}s (timeoutSeconds=${seconds}) while the cluster kept answering busy to the ${p.action} of ${p.ids.length} endpoint(s); raise timeoutSeconds`,
+          ? `timed out after ${seconds}s (timeoutSeconds=${seconds}) before the ${what} could be sent: the cluster was still busy with earlier changes, and nothing was sent for them; raise timeoutSeconds`
+          : `timed out after ${seconds}s (timeoutSeconds=${seconds}) while the cluster kept answering busy to the ${what}; raise timeoutSeconds`,
       }),
     );
   }

@@ -55,6 +55,7 @@ export interface ObservedConnection {
   status: ConnectionStatus;
   domainId?: string;
   vpcepIp?: string;
+  vpcepIpv6Address?: string;
   vpcepDnsName?: string;
   updatedAt?: string;
 }
