@@ -237,6 +237,20 @@ export function isCssApiError(err: unknown): err is CssApiError {
   return typeof err === "object" && err !== null && (err as { name?: unknown }).name === "CssApiError" && typeof (err as { kind?: unknown }).kind === "string";
 }
 
+/** A failure after something may have changed in the cloud: the outputs to record with it. */
+export interface PartialFailure extends Error {
+  partialOutputs: Record<string, unknown>;
+}
+
+export function isPartialFailure(err: unknown): err is PartialFailure {
+  return err instanceof Error && typeof (err as Partial<PartialFailure>).partialOutputs === "object";
+}
+
+/** `err`, carrying the outputs to record (see context.ts guard). */
+export function withPartialOutputs(err: unknown, outputs: object): PartialFailure {
+  return Object.assign(err instanceof Error ? err : new Error(String(err)), { partialOutputs: { ...outputs } });
+}
+
 /** A plain Error with a name (see CssApiError for why not a subclass). */
 export function namedError(name: string, message: string): Error {
   const error = new Error(message);

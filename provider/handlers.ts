@@ -7,16 +7,12 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
-import { CssClient } from "./client";
-import { processCoordinator } from "./coordinator";
-import { Deadline } from "./deadline";
-import { redactSecrets } from "./errors";
-import { UNKNOWN, checkInputs, containsUnknown, toApprovalInputs } from "./inputs";
-import { createLogger } from "./log";
-import { OperationContext, claim, converge, isPartialFailure, observeForRead, release } from "./operations";
+import { OperationContext, currentTarget, guard, operationContext, recordedTarget } from "./context";
+import { checkInputs, containsUnknown, toApprovalInputs } from "./inputs";
+import { claim, converge, observeForRead, release } from "./operations";
 import { diffApproval } from "./plan";
-import { Env, StackConfig, Target, readStackConfig, readTuning, resolveCredentials, resolveTarget, secretValues, storedTarget, withAuthUrl } from "./settings";
-import type { ApprovalInputs, ApprovalOutputs, StoredTarget } from "./types";
+import { StackConfig, readStackConfig } from "./settings";
+import type { ApprovalInputs, ApprovalOutputs, ObservedConnection, StoredTarget } from "./types";
 
 type Props = Record<string, unknown>;
 
@@ -61,12 +57,12 @@ export const handlers: Handlers = {
     // Starts with the cluster id (unless that is a secret); the suffix keeps two approvals on one cluster apart.
     const suffix = randomBytes(6).toString("hex");
     const id = inputs.secretInputs?.includes("clusterId") ? `approval-${suffix}` : `${inputs.clusterId}:${suffix}`;
-    return guard(config, inputs, props, id, async () => ({ id, outs: await converge(context(config, inputs), inputs) }));
+    return guard(config, sensitiveValues(inputs), props, id, async () => ({ id, outs: await converge(context(config, inputs), inputs) }));
   },
 
   async update(config, id, olds, news) {
     const inputs = toApprovalInputs(news);
-    return guard(config, inputs, news, id, async () => {
+    return guard(config, sensitiveValues(inputs), news, id, async () => {
       const previous = { ...(olds as unknown as ApprovalOutputs), ...toApprovalInputs(olds) };
       return { outs: await converge(context(config, inputs), inputs, previous) };
     });
@@ -74,10 +70,11 @@ export const handlers: Handlers = {
 
   async delete(config, id, props) {
     const inputs = toApprovalInputs(props);
-    return guard(config, inputs, props, id, async () => {
+    return guard(config, sensitiveValues(inputs), props, id, async () => {
       if (!inputs.rejectOnDelete) return; // leave the connections as they are; no credentials needed
       const pendingReleases = Array.isArray(props.pendingReleases) ? (props.pendingReleases as string[]) : [];
-      await release(context(config, inputs, recordedTarget(props)), { ...inputs, pendingReleases });
+      const connections = Array.isArray(props.connections) ? (props.connections as ObservedConnection[]) : [];
+      await release(context(config, inputs, recordedTarget(props)), { ...inputs, pendingReleases, connections });
     });
   },
 
@@ -88,7 +85,7 @@ export const handlers: Handlers = {
       );
     }
     const inputs = toApprovalInputs(props);
-    return guard(config, inputs, props, id, async () => {
+    return guard(config, sensitiveValues(inputs), props, id, async () => {
       const outs = await observeForRead(context(config, inputs, recordedTarget(props)), inputs);
       if (!outs) return { id: "" }; // the cluster is gone: so is the resource
       if (Array.isArray(props.pendingReleases)) outs.pendingReleases = props.pendingReleases as string[];
@@ -104,77 +101,17 @@ export function handle<K extends keyof Handlers>(operation: K, ...args: Paramete
   return fn(...args);
 }
 
-/** The target recorded in state, if any (state written before it was recorded has none). */
-function recordedTarget(props: Props): StoredTarget | undefined {
-  const t = props.target as StoredTarget | undefined;
-  return t && typeof t === "object" && typeof t.baseUrl === "string" && typeof t.projectId === "string" ? t : undefined;
-}
-
-/** Where the API would be reached now for these (checked) inputs; undefined when that cannot be told yet. */
-function currentTarget(config: StackConfig, news: Props): StoredTarget | undefined {
-  const keys = ["region", "projectId", "cloud", "endpoint"] as const;
-  if (keys.some((k) => news[k] === UNKNOWN)) return undefined;
-  const inputs: Partial<Record<(typeof keys)[number], string>> = {};
-  for (const k of keys) if (typeof news[k] === "string") inputs[k] = news[k] as string;
-  try {
-    return storedTarget(resolveTarget(inputs as Pick<ApprovalInputs, (typeof keys)[number]>, config, process.env));
-  } catch {
-    return undefined; // incomplete settings: the update (if any) reports them
-  }
-}
-
-/**
- * Everything one operation needs, built now from the current config and environment. Refresh and
- * delete reach the API where state says the resource was last created or updated.
- */
-function context(config: StackConfig, inputs: ApprovalInputs, recorded?: StoredTarget): OperationContext {
-  const env: Env = process.env;
-  const target: Target = recorded ? withAuthUrl(recorded, config, env) : resolveTarget(inputs, config, env);
-  const credentials = resolveCredentials(config, env);
-  const secrets = [...secretValues(config, env), ...secretInputValues(inputs)];
-  const log = createLogger(() => secrets);
-  const tuning = readTuning(env);
-  const deadline = new Deadline(inputs.timeoutSeconds);
-  return {
-    client: new CssClient({ target, credentials, deadline, policy: tuning.retry, log, secrets, requestTimeoutMs: tuning.requestTimeoutMs }),
-    coordinator: processCoordinator(),
-    deadline,
-    log,
-    clusterKey: `${target.baseUrl}|${target.projectId}|${inputs.clusterId}`,
-    target: storedTarget(target),
-    poll: tuning.poll,
-    releaseGraceMs: tuning.releaseGraceMs,
-  };
-}
-
 /** The values of the inputs the program passed as secrets: redacted from every message and log line. */
-function secretInputValues(inputs: ApprovalInputs): string[] {
+function sensitiveValues(inputs: ApprovalInputs): string[] {
   const secret = inputs.secretInputs ?? [];
   return [
     ...(secret.includes("clusterId") ? [inputs.clusterId] : []),
     ...(secret.includes("endpointIds") ? inputs.endpointIds : []),
+    ...(secret.includes("domainIds") ? (inputs.domainIds ?? []) : []),
     ...(secret.includes("projectId") && inputs.projectId ? [inputs.projectId] : []),
   ];
 }
 
-/**
- * Run an operation. Whatever escapes has every known secret scrubbed from its message and stack. A
- * failure after the cloud may have changed becomes the dynamic provider host's partial-state error
- * (id and properties), so the engine records what the API may have accepted.
- */
-async function guard<T>(config: StackConfig, inputs: ApprovalInputs, props: Props, id: string, op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (err) {
-    const secrets = [...secretValues(config, process.env), ...secretInputValues(inputs)];
-    const error = err instanceof Error ? err : new Error(String(err));
-    error.message = redactSecrets(error.message, secrets);
-    if (error.stack) error.stack = redactSecrets(error.stack, secrets);
-    if (isPartialFailure(err)) {
-      // The shape pulumi's dynamic provider host turns into ErrorResourceInitFailed; __provider must be
-      // carried by hand (the host adds it only to successful results).
-      throw Object.assign(error, { id, properties: { ...err.partialOutputs, __provider: props.__provider }, reasons: [error.message] });
-    }
-    throw error;
-  }
+function context(config: StackConfig, inputs: ApprovalInputs, recorded?: StoredTarget): OperationContext {
+  return operationContext(config, inputs, sensitiveValues(inputs), recorded);
 }

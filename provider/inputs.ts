@@ -2,7 +2,7 @@
  * Input validation and normalisation (pure: no I/O). `check` calls this; so does every CRUD method,
  * because state written by older provider code may lack defaults.
  */
-import type { ApprovalAction, ApprovalInputs, Cloud, SensitiveInput } from "./types";
+import type { ApprovalAction, ApprovalInputs, Cloud } from "./types";
 import { SENSITIVE_INPUTS } from "./types";
 
 /** Pulumi's placeholder for a value not known until another resource is created (preview only). */
@@ -15,6 +15,7 @@ const CLOUDS: readonly Cloud[] = ["otc", "huaweicloud"];
 const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
 // CSS cluster ids are UUIDs; accept any plain path segment, never "." or "..".
 const CLUSTER_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.-]+$/;
+const DOMAIN_ID_PATTERN = /^[0-9a-fA-F]{32}$/;
 
 export interface CheckFailure {
   property: string;
@@ -71,15 +72,13 @@ export interface CheckResult {
   failures: CheckFailure[];
 }
 
-/**
- * Validate raw inputs and apply defaults. Unknown values pass through untouched (never a failure:
- * preview must work when, for example, the endpoint ids come from a resource not yet created).
- */
-export function checkInputs(news: Record<string, unknown>): CheckResult {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason });
-  const out: Record<string, unknown> = { ...news };
+type Fail = (property: string, reason: string) => void;
 
+/**
+ * The inputs every resource of the package shares (cluster id, timeout, where the API is, the
+ * resource class's secret markers): validated into `out`, with defaults applied.
+ */
+export function checkCommonInputs(news: Record<string, unknown>, out: Record<string, unknown>, fail: Fail, sensitive: readonly string[] = SENSITIVE_INPUTS): void {
   const clusterId = news.clusterId;
   if (clusterId === undefined || clusterId === null || clusterId === "") {
     fail("clusterId", "clusterId is required: the ID of the CSS cluster whose VPC endpoint service the endpoints connect to");
@@ -93,37 +92,6 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
   } else if (clusterId !== UNKNOWN) {
     out.clusterId = clusterId.trim();
   }
-
-  const ids = news.endpointIds;
-  if (ids === UNKNOWN) {
-    // The whole list is unknown: nothing to check yet.
-  } else if (typeof ids === "string") {
-    fail("endpointIds", `endpointIds must be a list of VPC endpoint IDs, got the string ${JSON.stringify(ids)}: write [${JSON.stringify(ids)}]`);
-  } else if (!Array.isArray(ids)) {
-    fail("endpointIds", "endpointIds is required: a non-empty list of VPC endpoint IDs");
-  } else if (ids.length === 0) {
-    fail("endpointIds", "endpointIds must contain at least one VPC endpoint ID");
-  } else {
-    ids.forEach((id, i) => {
-      if (typeof id !== "string") fail(`endpointIds[${i}]`, `endpointIds[${i}] must be a string, got ${id === null ? "null" : typeof id}`);
-      else if (id.trim() === "") fail(`endpointIds[${i}]`, `endpointIds[${i}] must not be empty`);
-    });
-    if (!ids.some((id) => id === UNKNOWN) && ids.every((id) => typeof id === "string")) {
-      out.endpointIds = normaliseEndpointIds(ids as string[]);
-    }
-  }
-
-  const action = news.action ?? "receive";
-  if (action !== UNKNOWN && !ACTIONS.includes(action as ApprovalAction)) {
-    fail("action", `action must be "receive" or "reject", got ${JSON.stringify(action)}`);
-  }
-  out.action = action;
-
-  const rejectOnDelete = news.rejectOnDelete ?? true;
-  if (rejectOnDelete !== UNKNOWN && typeof rejectOnDelete !== "boolean") {
-    fail("rejectOnDelete", `rejectOnDelete must be true or false, got ${JSON.stringify(rejectOnDelete)}`);
-  }
-  out.rejectOnDelete = rejectOnDelete;
 
   const timeout = news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (timeout !== UNKNOWN && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)) {
@@ -142,10 +110,81 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
   }
   if (news.secretInputs !== undefined && news.secretInputs !== null && news.secretInputs !== UNKNOWN) {
     const list = news.secretInputs;
-    if (!Array.isArray(list) || !list.every((k) => (SENSITIVE_INPUTS as readonly unknown[]).includes(k))) {
-      fail("secretInputs", `secretInputs is set by the resource class: a list of ${SENSITIVE_INPUTS.join(", ")}`);
+    if (!Array.isArray(list) || !list.every((k) => sensitive.includes(k as string))) {
+      fail("secretInputs", `secretInputs is set by the resource class: a list of ${sensitive.join(", ")}`);
     }
   }
+}
+
+export interface IdListRule {
+  /** What the ids are, for messages ("VPC endpoint IDs"). */
+  what: string;
+  /** An empty list is refused (a missing one is handled by the caller). */
+  nonEmpty: boolean;
+  /** Why one id is malformed, or undefined. */
+  problem?: (id: string) => string | undefined;
+}
+
+/**
+ * A list of ids that is a set (order and duplicates ignored): validated, and normalised into `out`
+ * when fully known. Returns false when absent (undefined/null).
+ */
+export function checkIdList(news: Record<string, unknown>, key: string, out: Record<string, unknown>, fail: Fail, rule: IdListRule): boolean {
+  const ids = news[key];
+  if (ids === undefined || ids === null) return false;
+  if (ids === UNKNOWN) return true; // the whole list is unknown: nothing to check yet
+  if (typeof ids === "string") {
+    fail(key, `${key} must be a list of ${rule.what}, got the string ${JSON.stringify(ids)}: write [${JSON.stringify(ids)}]`);
+  } else if (!Array.isArray(ids)) {
+    fail(key, `${key} must be a list of ${rule.what}`);
+  } else if (ids.length === 0 && rule.nonEmpty) {
+    fail(key, `${key} must contain at least one ${rule.what.replace(/s$/, "")}`);
+  } else {
+    ids.forEach((id, i) => {
+      if (typeof id !== "string") fail(`${key}[${i}]`, `${key}[${i}] must be a string, got ${id === null ? "null" : typeof id}`);
+      else if (id.trim() === "") fail(`${key}[${i}]`, `${key}[${i}] must not be empty`);
+      else if (id !== UNKNOWN && rule.problem?.(id.trim())) fail(`${key}[${i}]`, `${key}[${i}]: ${rule.problem(id.trim()) as string}`);
+    });
+    if (!ids.some((id) => id === UNKNOWN) && ids.every((id) => typeof id === "string")) {
+      out[key] = normaliseEndpointIds(ids as string[]);
+    }
+  }
+  return true;
+}
+
+/** Account (domain) ids are 32 hexadecimal characters on both clouds. */
+export function domainIdProblem(id: string): string | undefined {
+  return DOMAIN_ID_PATTERN.test(id) ? undefined : `an account (domain) ID is 32 hexadecimal characters, got ${JSON.stringify(id)}`;
+}
+
+/**
+ * Validate raw approval inputs and apply defaults. Unknown values pass through untouched (never a
+ * failure: preview must work when, for example, the endpoint ids come from a resource not yet created).
+ */
+export function checkInputs(news: Record<string, unknown>): CheckResult {
+  const failures: CheckFailure[] = [];
+  const fail: Fail = (property, reason) => failures.push({ property, reason });
+  const out: Record<string, unknown> = { ...news };
+  checkCommonInputs(news, out, fail);
+
+  const hasDomains = checkIdList(news, "domainIds", out, fail, { what: "account (domain) IDs", nonEmpty: true, problem: domainIdProblem });
+  const hasEndpoints = checkIdList(news, "endpointIds", out, fail, { what: "VPC endpoint IDs", nonEmpty: !hasDomains });
+  if (!hasEndpoints && !hasDomains) {
+    fail("endpointIds", "endpointIds or domainIds is required: a non-empty list of VPC endpoint IDs, or of the accounts whose endpoints to approve");
+  }
+  if (!hasEndpoints) out.endpointIds = [];
+
+  const action = news.action ?? "receive";
+  if (action !== UNKNOWN && !ACTIONS.includes(action as ApprovalAction)) {
+    fail("action", `action must be "receive" or "reject", got ${JSON.stringify(action)}`);
+  }
+  out.action = action;
+
+  const rejectOnDelete = news.rejectOnDelete ?? true;
+  if (rejectOnDelete !== UNKNOWN && typeof rejectOnDelete !== "boolean") {
+    fail("rejectOnDelete", `rejectOnDelete must be true or false, got ${JSON.stringify(rejectOnDelete)}`);
+  }
+  out.rejectOnDelete = rejectOnDelete;
   return { inputs: out, failures };
 }
 
@@ -182,10 +221,16 @@ export function toApprovalInputs(props: Record<string, unknown>): ApprovalInputs
     rejectOnDelete: inputs.rejectOnDelete as boolean,
     timeoutSeconds: inputs.timeoutSeconds as number,
   };
+  copyCommonOptionals(inputs, result as unknown as Record<string, unknown>);
+  if (Array.isArray(inputs.domainIds)) result.domainIds = [...(inputs.domainIds as string[])];
+  return result;
+}
+
+/** The optional common inputs (where the API is, the resource class's markers) into a typed result. */
+export function copyCommonOptionals(inputs: Record<string, unknown>, result: Record<string, unknown>): void {
   for (const key of ["region", "projectId", "cloud", "endpoint", "resourceName"] as const) {
     const value = inputs[key];
-    if (typeof value === "string") (result as unknown as Record<string, unknown>)[key] = value;
+    if (typeof value === "string") result[key] = value;
   }
-  if (Array.isArray(inputs.secretInputs) && inputs.secretInputs.length > 0) result.secretInputs = [...(inputs.secretInputs as SensitiveInput[])];
-  return result;
+  if (Array.isArray(inputs.secretInputs) && inputs.secretInputs.length > 0) result.secretInputs = [...(inputs.secretInputs as string[])];
 }

@@ -3,13 +3,13 @@
  * per-cluster coordinator, and wait until every endpoint sent shows its target status.
  */
 import { conflictsFor, describeConflicts, recordClaim, wantedReceived } from "./claims";
-import type { ClusterCoordinator, SendTracker } from "./coordinator";
-import type { ConnectionList, CssClient } from "./client";
-import { Deadline, now, sleep } from "./deadline";
-import { CssApiError, isCssApiError, namedError } from "./errors";
-import type { Logger } from "./log";
-import { assessProgress, endpointChanges, planActions, updateScope } from "./plan";
-import { backoffDelay, RetryPolicy } from "./retry";
+import type { ConnectionList } from "./client";
+import type { OperationContext } from "./context";
+import type { SendTracker } from "./coordinator";
+import { now, sleep } from "./deadline";
+import { CssApiError, isCssApiError, namedError, withPartialOutputs } from "./errors";
+import { assessProgress, coveredIds, planActions, previouslyCovered, updateScope } from "./plan";
+import { backoffDelay } from "./retry";
 import { sameTarget } from "./settings";
 import type { ApprovalAction, ApprovalInputs, ApprovalOutputs, ConnectionStatus, ObservedConnection, StoredTarget } from "./types";
 import { TARGET_STATUS } from "./types";
@@ -17,33 +17,9 @@ import { TARGET_STATUS } from "./types";
 /** Time kept for the last status listing before the deadline. */
 const LAST_POLL_MARGIN_MS = 250;
 
-export interface OperationContext {
-  client: CssClient;
-  coordinator: ClusterCoordinator;
-  deadline: Deadline;
-  log: Logger;
-  /** Identifies the cluster across resources: base URL, project and cluster id. */
-  clusterKey: string;
-  /** Where this operation reaches the API (recorded in outputs). */
-  target: StoredTarget;
-  /** Backoff for status polls (base, cap). */
-  poll: RetryPolicy;
-  /** How long a release waits for the rest of the deployment to declare what it still wants (claims.ts). */
-  releaseGraceMs: number;
-}
-
 /** An error whose message a user reads in `pulumi up`: it names the cluster and what to do. */
 function approvalError(message: string): Error {
   return namedError("ApprovalError", message);
-}
-
-/** A failure after something may have changed in the cloud: the outputs to record (see handlers.ts). */
-export interface PartialFailure extends Error {
-  partialOutputs: ApprovalOutputs;
-}
-
-export function isPartialFailure(err: unknown): err is PartialFailure {
-  return err instanceof Error && typeof (err as Partial<PartialFailure>).partialOutputs === "object";
 }
 
 function observe(ctx: OperationContext, clusterId: string, notBefore: number): Promise<ConnectionList> {
@@ -92,7 +68,8 @@ function declaredConnections(list: ConnectionList, endpointIds: readonly string[
 }
 
 export function toOutputs(inputs: ApprovalInputs, list: ConnectionList, target: StoredTarget): ApprovalOutputs {
-  const outputs: ApprovalOutputs = { ...inputs, connections: declaredConnections(list, inputs.endpointIds), target };
+  const covered = coveredIds(inputs.endpointIds, inputs.domainIds, list.connections);
+  const outputs: ApprovalOutputs = { ...inputs, connections: declaredConnections(list, covered), target };
   if (list.vpcServiceName) outputs.vpcServiceName = list.vpcServiceName;
   return outputs;
 }
@@ -101,11 +78,15 @@ function listIds(ids: readonly string[], max = 10): string {
   return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
 }
 
-/** Record this approval's claim, and fail fast when another approval of the deployment wants the opposite. */
-export function claim(clusterId: string, inputs: Pick<ApprovalInputs, "resourceName" | "action" | "endpointIds">): void {
+/**
+ * Record this approval's claim (its ids, plus `covered` endpoints of its accounts once observed), and
+ * fail fast when another approval of the deployment wants the opposite.
+ */
+export function claim(clusterId: string, inputs: Pick<ApprovalInputs, "resourceName" | "action" | "endpointIds">, covered: readonly string[] = []): void {
   if (!inputs.resourceName) return;
-  recordClaim(clusterId, { name: inputs.resourceName, action: inputs.action, endpointIds: inputs.endpointIds });
-  const conflicts = conflictsFor(clusterId, inputs.resourceName, inputs.endpointIds);
+  const endpointIds = [...new Set([...inputs.endpointIds, ...covered])];
+  recordClaim(clusterId, { name: inputs.resourceName, action: inputs.action, endpointIds });
+  const conflicts = conflictsFor(clusterId, inputs.resourceName, endpointIds);
   if (conflicts.length > 0) throw approvalError(describeConflicts(clusterId, conflicts));
 }
 
@@ -124,11 +105,11 @@ export async function converge(ctx: OperationContext, inputs: ApprovalInputs, pr
   let latest = await observe(ctx, clusterId, 0).catch((err: unknown) => {
     throw retargeted && isCssApiError(err) && err.kind !== "deadline" ? retargetError(ctx, clusterId, retargeted, err) : err;
   });
-  const scope = previous ? updateScope(previous, inputs.endpointIds, action) : inputs.endpointIds;
-  const dropped = previous ? endpointChanges(previous.endpointIds, inputs.endpointIds).removed : [];
-  const removed = [...new Set([...(inputs.rejectOnDelete ? dropped : []), ...(previous?.pendingReleases ?? [])])].filter(
-    (id) => !inputs.endpointIds.includes(id),
-  );
+  const covered = coveredIds(inputs.endpointIds, inputs.domainIds, latest.connections);
+  claim(clusterId, inputs, covered);
+  const scope = previous ? updateScope(previous, inputs, latest.connections) : covered;
+  const dropped = previous ? previouslyCovered(previous).filter((id) => !covered.includes(id)) : [];
+  const removed = [...new Set([...(inputs.rejectOnDelete ? dropped : []), ...(previous?.pendingReleases ?? [])])].filter((id) => !covered.includes(id));
   const plan = planActions({ desired: scope, action, removed, rejectRemoved: true, observed: latest.connections });
   if (plan.missing.length > 0) {
     throw approvalError(
@@ -141,7 +122,7 @@ export async function converge(ctx: OperationContext, inputs: ApprovalInputs, pr
   const declared = { receive: plan.receive, reject: plan.reject.filter((id) => scope.includes(id)) };
   if (action === "receive") {
     // Endpoints a release of ours rejected after our listing may still look accepted: accept them anyway.
-    for (const id of ctx.coordinator.takeReleased(ctx.clusterKey, inputs.endpointIds)) if (!declared.receive.includes(id)) declared.receive.push(id);
+    for (const id of ctx.coordinator.takeReleased(ctx.clusterKey, covered)) if (!declared.receive.includes(id)) declared.receive.push(id);
   }
   ctx.log.debug(`cluster ${clusterId}: receive [${declared.receive.join(",")}] reject [${declared.reject.join(",")}] release [${releases.join(",")}]`);
 
@@ -152,11 +133,11 @@ export async function converge(ctx: OperationContext, inputs: ApprovalInputs, pr
     const unconfirmed = releases.filter((id) => !stillClaimed.includes(id) && !latest.connections.some((c) => c.id === id && c.status === "rejected"));
     const outputs = toOutputs(inputs, latest, ctx.target);
     if (unconfirmed.length > 0) outputs.pendingReleases = unconfirmed;
-    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { partialOutputs: outputs });
+    throw withPartialOutputs(err, outputs);
   };
   try {
     // Another approval of the deployment may be checked while this one observes: look again before sending.
-    const precheck = () => claim(clusterId, inputs);
+    const precheck = () => claim(clusterId, inputs, covered);
     const sends = [
       send(ctx, clusterId, "receive", declared.receive, { tracker, precheck }),
       send(ctx, clusterId, "reject", declared.reject, { tracker, precheck }),
@@ -213,9 +194,13 @@ export async function confirmGone(ctx: OperationContext, clusterId: string, err:
 }
 
 /** Reject every declared endpoint (delete) that no other approval of this deployment still declares. Anything already gone counts as done. */
-export async function release(ctx: OperationContext, inputs: ApprovalInputs & { pendingReleases?: string[] }): Promise<void> {
+export async function release(
+  ctx: OperationContext,
+  inputs: ApprovalInputs & { pendingReleases?: string[]; connections?: ObservedConnection[] },
+): Promise<void> {
   const { clusterId } = inputs;
-  const endpointIds = [...new Set([...inputs.endpointIds, ...(inputs.pendingReleases ?? [])])];
+  // What the resource covered when it last looked (its accounts' endpoints included), and what a failed update left.
+  const endpointIds = [...new Set([...previouslyCovered(inputs), ...(inputs.pendingReleases ?? [])])];
   try {
     // As in converge: planning may share a listing in flight; the wait trusts only later ones.
     const before = await observe(ctx, clusterId, 0);

@@ -14,7 +14,7 @@ export const REPLACE_KEYS = ["clusterId"] as const;
  * the update re-reads the cluster through the new target and changes nothing there that the preview
  * did not announce. rejectOnDelete and timeoutSeconds change only state.
  */
-export const UPDATE_KEYS = ["endpointIds", "action", "rejectOnDelete", "timeoutSeconds", "region", "projectId", "cloud", "endpoint"] as const;
+export const UPDATE_KEYS = ["endpointIds", "domainIds", "action", "rejectOnDelete", "timeoutSeconds", "region", "projectId", "cloud", "endpoint"] as const;
 
 export interface DiffResult {
   changes: boolean;
@@ -31,6 +31,12 @@ function sameValue(a: unknown, b: unknown): boolean {
     return sa.length === sb.length && sa.every((x, i) => x === sb[i]);
   }
   return a === b;
+}
+
+/** The endpoints an approval covers in an observation: its ids, plus every endpoint of its accounts. Sorted. */
+export function coveredIds(endpointIds: readonly string[], domainIds: readonly string[] | undefined, observed: readonly ObservedConnection[] | undefined): string[] {
+  const byAccount = domainIds && observed ? observed.filter((c) => c.domainId !== undefined && domainIds.includes(c.domainId)).map((c) => c.id) : [];
+  return normaliseEndpointIds([...endpointIds, ...byAccount]);
 }
 
 /** Endpoints whose last observed status is not the target for `action` (missing counts as drift). */
@@ -71,14 +77,18 @@ export function diffApproval(olds: Record<string, unknown>, news: Record<string,
   const recorded = olds.target as StoredTarget | undefined;
   if (currentTarget && recorded && typeof recorded === "object" && !sameTarget(recorded, currentTarget)) changed.push("target");
   // Drift seen by the last refresh: an endpoint declared here is not in its target status.
+  const domainIds = n.domainIds === undefined || n.domainIds === null ? undefined : n.domainIds;
   if (
     replaces.length === 0 &&
     Array.isArray(n.endpointIds) &&
     !containsUnknown(n.endpointIds) &&
+    (domainIds === undefined || (Array.isArray(domainIds) && !containsUnknown(domainIds))) &&
     (n.action === "receive" || n.action === "reject") &&
     Array.isArray(o.connections)
   ) {
-    const drift = driftedEndpoints(n.endpointIds as string[], n.action, o.connections as ObservedConnection[]);
+    const observed = o.connections as ObservedConnection[];
+    // A new endpoint of a declared account, seen by refresh, is drift too: `up --refresh` approves it.
+    const drift = driftedEndpoints(coveredIds(n.endpointIds as string[], domainIds as string[] | undefined, observed), n.action, observed);
     if (drift.length > 0) changed.push("connections");
   }
   return {
@@ -166,21 +176,34 @@ export function assessProgress(
   return progress;
 }
 
+/** What a previous observation covered: the declared ids and the endpoints its accounts had then. */
+export function previouslyCovered(previous: { endpointIds: readonly string[]; domainIds?: readonly string[]; connections?: readonly ObservedConnection[] }): string[] {
+  return coveredIds(previous.endpointIds, previous.domainIds, previous.connections);
+}
+
 /**
- * The endpoints an update may act on: exactly what its preview announced. Added ones, all of them on
- * an action change, and those the last observation (create, update or refresh) saw off target. Drift
- * that happened since is recorded by the update and shown by the next preview instead of being
- * repaired unannounced.
+ * The endpoints an update may act on: exactly what its preview announced. Added ones (declared ids,
+ * and every endpoint of a newly declared account), all of them on an action change, and those the
+ * last observation (create, update or refresh) saw off target. Drift that happened since, including
+ * a new endpoint of an account already declared, is recorded by the update and shown by the next
+ * preview instead of being acted on unannounced.
  */
 export function updateScope(
-  previous: { endpointIds: readonly string[]; action: ApprovalAction; connections?: readonly ObservedConnection[] },
-  endpointIds: readonly string[],
-  action: ApprovalAction,
+  previous: { endpointIds: readonly string[]; domainIds?: readonly string[]; action: ApprovalAction; connections?: readonly ObservedConnection[] },
+  inputs: { endpointIds: readonly string[]; domainIds?: readonly string[]; action: ApprovalAction },
+  observed: readonly ObservedConnection[],
 ): string[] {
-  if (previous.action !== action || !previous.connections) return [...endpointIds];
-  const kept = new Set(previous.endpointIds);
-  const drifted = new Set(driftedEndpoints(endpointIds, action, previous.connections));
-  return endpointIds.filter((id) => !kept.has(id) || drifted.has(id));
+  const covered = coveredIds(inputs.endpointIds, inputs.domainIds, observed);
+  if (previous.action !== inputs.action || !previous.connections) return covered;
+  const before = new Set(previouslyCovered(previous));
+  const drifted = new Set(driftedEndpoints([...before], inputs.action, previous.connections));
+  const accountOf = new Map(observed.map((c) => [c.id, c.domainId]));
+  return covered.filter((id) => {
+    if (before.has(id)) return drifted.has(id);
+    if (inputs.endpointIds.includes(id)) return true; // declared by id just now
+    const account = accountOf.get(id);
+    return account !== undefined && !(previous.domainIds ?? []).includes(account); // an account declared just now
+  });
 }
 
 /** The endpoint sets an update must handle: added, removed, and kept. */

@@ -10,8 +10,13 @@ import { SENSITIVE_INPUTS } from "./types";
 export interface VpcepConnectionApprovalArgs {
   /** The CSS cluster whose VPC endpoint service the endpoints connect to. Changing it replaces the resource. */
   clusterId: pulumi.Input<string>;
-  /** VPC endpoint IDs to accept (or reject). A set: order and duplicates do not matter. Updated in place. */
-  endpointIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** VPC endpoint IDs to accept (or reject). A set: order and duplicates do not matter. Updated in place. Optional when domainIds is given. */
+  endpointIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Account (domain) IDs: every endpoint these accounts connect gets the action, including endpoints
+   * they add later (seen by `pulumi refresh`, approved by the next `up`). With endpointIds: the union.
+   */
+  domainIds?: pulumi.Input<pulumi.Input<string>[]>;
   /** "receive" (accept, the default) or "reject". Updated in place. */
   action?: pulumi.Input<ApprovalAction>;
   /** Reject the endpoints when the resource is deleted or an endpoint is removed from the list (default true). */
@@ -37,6 +42,7 @@ function provider(): VpcepConnectionApprovalProvider {
 export class VpcepConnectionApproval extends pulumi.dynamic.Resource {
   declare readonly clusterId: pulumi.Output<string>;
   declare readonly endpointIds: pulumi.Output<string[]>;
+  declare readonly domainIds: pulumi.Output<string[] | undefined>;
   declare readonly action: pulumi.Output<ApprovalAction>;
   declare readonly rejectOnDelete: pulumi.Output<boolean>;
   declare readonly region: pulumi.Output<string | undefined>;

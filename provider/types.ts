@@ -19,7 +19,10 @@ export type ConnectionStatus =
 /** Inputs after `check`: defaults applied, endpoint ids sorted and de-duplicated. */
 export interface ApprovalInputs {
   clusterId: string;
+  /** Declared endpoint ids ([] when only domainIds is given). */
   endpointIds: string[];
+  /** Accounts whose every connected endpoint gets the action (absent: none). */
+  domainIds?: string[];
   action: ApprovalAction;
   rejectOnDelete: boolean;
   timeoutSeconds: number;
@@ -34,8 +37,8 @@ export interface ApprovalInputs {
 }
 
 /** Inputs whose values the program may pass as secrets. */
-export type SensitiveInput = "clusterId" | "endpointIds" | "projectId";
-export const SENSITIVE_INPUTS: readonly SensitiveInput[] = ["clusterId", "endpointIds", "projectId"];
+export type SensitiveInput = "clusterId" | "endpointIds" | "domainIds" | "projectId";
+export const SENSITIVE_INPUTS: readonly SensitiveInput[] = ["clusterId", "endpointIds", "domainIds", "projectId"];
 
 /**
  * Where the API was reached when the resource was last created or updated: refresh and delete use

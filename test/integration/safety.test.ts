@@ -135,6 +135,38 @@ describe("where the API is reached is recorded in state", () => {
   });
 });
 
+describe("CSS.0015 (not found or access denied) drops state only when the cluster list confirms it is gone", () => {
+  it("access denied to an existing cluster: refresh and delete fail clearly and keep the resource", async () => {
+    const { id, outs } = await createVia(provider, props());
+    emu.setAccessDenied(CLUSTER, true);
+    await expect(provider.read(id, outs)).rejects.toThrow(/cluster list shows it: the credentials lack access.*The resource is kept/);
+    await expect(provider.delete(id, outs)).rejects.toThrow(/cluster list shows it: the credentials lack access/);
+    emu.setAccessDenied(CLUSTER, false);
+    expect(statuses(emu, CLUSTER)["ep-1"]).toBe("accepted");
+  });
+
+  it("a cluster list the credentials may not read: an error, not a dropped resource", async () => {
+    const { id, outs } = await createVia(provider, props());
+    emu.configure({ denyClusterList: true });
+    emu.removeCluster(CLUSTER);
+    await expect(provider.read(id, outs)).rejects.toThrow(/cluster list could not be read.*The resource is kept/);
+  });
+
+  it.each(["one-based", "zero-based"] as const)("a gone cluster is confirmed over a paged list (%s offsets)", async (clusterListOffset) => {
+    const { id, outs } = await createVia(provider, props());
+    emu.configure({ clusterListOffset, maxLimit: 2 });
+    for (let i = 0; i < 5; i++) emu.addCluster(`c-other-${i}`);
+    emu.removeCluster(CLUSTER);
+    await expect(provider.read(id, outs)).resolves.toEqual({ id: "" });
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    // And a cluster on a later page (the list is newest first) is found, not taken for gone.
+    emu.addCluster(CLUSTER, { endpoints: ["ep-1"] });
+    for (let i = 5; i < 10; i++) emu.addCluster(`c-other-${i}`);
+    emu.setAccessDenied(CLUSTER, true);
+    await expect(provider.read(id, outs)).rejects.toThrow(/cluster list shows it/);
+  });
+});
+
 describe("approvals of one deployment never undo each other", () => {
   const named = (name: string, over: Record<string, unknown>) => props({ resourceName: name, ...over });
 

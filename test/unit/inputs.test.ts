@@ -7,6 +7,14 @@ function reasons(news: Record<string, unknown>): string[] {
 }
 
 describe("checkInputs", () => {
+  it("takes domainIds instead of, or with, endpointIds (an empty endpoint list is then fine)", () => {
+    const acct = "0123456789ABCDEF0123456789abcdef";
+    expect(checkInputs({ clusterId: "c", domainIds: [acct, acct] })).toMatchObject({ failures: [], inputs: { endpointIds: [], domainIds: [acct] } });
+    expect(checkInputs({ clusterId: "c", domainIds: [acct], endpointIds: [] }).failures).toEqual([]);
+    expect(checkInputs({ clusterId: "c", domainIds: UNKNOWN, endpointIds: UNKNOWN }).failures).toEqual([]);
+    expect(toApprovalInputs({ clusterId: "c", domainIds: [acct] })).toMatchObject({ endpointIds: [], domainIds: [acct] });
+  });
+
   it("applies defaults and normalises the endpoint set", () => {
     const { inputs, failures } = checkInputs(valid);
     expect(failures).toEqual([]);
@@ -18,12 +26,15 @@ describe("checkInputs", () => {
     [{ clusterId: "", endpointIds: ["e1"] }, "clusterId: clusterId is required: the ID of the CSS cluster whose VPC endpoint service the endpoints connect to"],
     [{ clusterId: "   ", endpointIds: ["e1"] }, "clusterId: clusterId must not be blank"],
     [{ clusterId: 5, endpointIds: ["e1"] }, "clusterId: clusterId must be a string, got number"],
-    [{ clusterId: "c" }, "endpointIds: endpointIds is required: a non-empty list of VPC endpoint IDs"],
+    [{ clusterId: "c" }, "endpointIds: endpointIds or domainIds is required: a non-empty list of VPC endpoint IDs, or of the accounts whose endpoints to approve"],
     [{ clusterId: "c", endpointIds: "ep-1" }, 'endpointIds: endpointIds must be a list of VPC endpoint IDs, got the string "ep-1": write ["ep-1"]'],
     [{ clusterId: "..", endpointIds: ["e1"] }, 'clusterId: clusterId must be a CSS cluster ID (letters, digits, "-", "_" and "."), got ".."'],
     [{ clusterId: "a/b", endpointIds: ["e1"] }, 'clusterId: clusterId must be a CSS cluster ID (letters, digits, "-", "_" and "."), got "a/b"'],
     [{ clusterId: "c?x=1", endpointIds: ["e1"] }, 'clusterId: clusterId must be a CSS cluster ID (letters, digits, "-", "_" and "."), got "c?x=1"'],
     [{ clusterId: "c", endpointIds: [] }, "endpointIds: endpointIds must contain at least one VPC endpoint ID"],
+    [{ clusterId: "c", domainIds: [] }, "domainIds: domainIds must contain at least one account (domain) ID"],
+    [{ clusterId: "c", domainIds: ["acct-1"] }, 'domainIds[0]: domainIds[0]: an account (domain) ID is 32 hexadecimal characters, got "acct-1"'],
+    [{ clusterId: "c", domainIds: "0123456789abcdef0123456789abcdef" }, 'domainIds: domainIds must be a list of account (domain) IDs, got the string "0123456789abcdef0123456789abcdef": write ["0123456789abcdef0123456789abcdef"]'],
     [{ clusterId: "c", endpointIds: ["e1", 3] }, "endpointIds[1]: endpointIds[1] must be a string, got number"],
     [{ clusterId: "c", endpointIds: [null] }, "endpointIds[0]: endpointIds[0] must be a string, got null"],
     [{ clusterId: "c", endpointIds: [""] }, "endpointIds[0]: endpointIds[0] must not be empty"],

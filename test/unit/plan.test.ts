@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../provider/inputs";
-import { assessProgress, diffApproval, driftedEndpoints, endpointChanges, planActions, updateScope } from "../../provider/plan";
+import { assessProgress, coveredIds, diffApproval, driftedEndpoints, endpointChanges, planActions, updateScope } from "../../provider/plan";
 import type { ObservedConnection } from "../../provider/types";
 
 const base = { clusterId: "c1", endpointIds: ["e1", "e2"], action: "receive", rejectOnDelete: true, timeoutSeconds: 600 };
@@ -135,14 +135,42 @@ describe("set helpers", () => {
 describe("updateScope (an update acts only on what its preview announced)", () => {
   const prev = { endpointIds: ["e1", "e2"], action: "receive" as const, connections: accepted("e1", "e2") };
   it("acts on nothing when only state-only inputs or settings changed", () => {
-    expect(updateScope(prev, ["e1", "e2"], "receive")).toEqual([]);
+    expect(updateScope(prev, { endpointIds: ["e1", "e2"], action: "receive" }, accepted("e1", "e2"))).toEqual([]);
   });
   it("acts on added endpoints and on drift the last observation saw", () => {
-    expect(updateScope(prev, ["e1", "e2", "e3"], "receive")).toEqual(["e3"]);
-    expect(updateScope({ ...prev, connections: [{ id: "e1", status: "rejected" }, { id: "e2", status: "accepted" }] }, ["e1", "e2"], "receive")).toEqual(["e1"]);
-    expect(updateScope({ ...prev, connections: accepted("e2") }, ["e1", "e2"], "receive")).toEqual(["e1"]);
+    const now = accepted("e1", "e2", "e3");
+    expect(updateScope(prev, { endpointIds: ["e1", "e2", "e3"], action: "receive" }, now)).toEqual(["e3"]);
+    expect(updateScope({ ...prev, connections: [{ id: "e1", status: "rejected" }, { id: "e2", status: "accepted" }] }, { endpointIds: ["e1", "e2"], action: "receive" }, now)).toEqual(["e1"]);
+    expect(updateScope({ ...prev, connections: accepted("e2") }, { endpointIds: ["e1", "e2"], action: "receive" }, now)).toEqual(["e1"]);
   });
   it("acts on every endpoint when the action changes", () => {
-    expect(updateScope(prev, ["e1", "e2"], "reject")).toEqual(["e1", "e2"]);
+    expect(updateScope(prev, { endpointIds: ["e1", "e2"], action: "reject" }, accepted("e1", "e2"))).toEqual(["e1", "e2"]);
+  });
+});
+
+describe("approval by account (domainIds)", () => {
+  const A = "a".repeat(32);
+  const B = "b".repeat(32);
+  const conn = (id: string, status: string, domainId: string): ObservedConnection => ({ id, status, domainId });
+  it("covers the declared ids and every endpoint of the declared accounts", () => {
+    const observed = [conn("e1", "accepted", A), conn("e2", "pendingAcceptance", A), conn("e3", "pendingAcceptance", B)];
+    expect(coveredIds(["e9"], [A], observed)).toEqual(["e1", "e2", "e9"]);
+    expect(coveredIds([], [B], observed)).toEqual(["e3"]);
+    expect(coveredIds([], [A], [])).toEqual([]);
+  });
+  it("sees a new pending endpoint of a declared account after refresh as drift", () => {
+    const olds = { clusterId: "c1", endpointIds: [], domainIds: [A], action: "receive", connections: [conn("e1", "accepted", A), conn("e2", "pendingAcceptance", A)] };
+    expect(diffApproval(olds, { clusterId: "c1", endpointIds: [], domainIds: [A], action: "receive" })).toMatchObject({ changes: true, changed: ["connections"] });
+    expect(diffApproval({ ...olds, connections: [conn("e1", "accepted", A)] }, { clusterId: "c1", endpointIds: [], domainIds: [A], action: "receive" }).changes).toBe(false);
+  });
+  it("an update acts on a newly declared account's endpoints and on observed drift, not on endpoints unseen by the last observation", () => {
+    const previous = { endpointIds: [], domainIds: [A], action: "receive" as const, connections: [conn("e1", "accepted", A), conn("e2", "pendingAcceptance", A)] };
+    const observed = [conn("e1", "accepted", A), conn("e2", "pendingAcceptance", A), conn("e4", "pendingAcceptance", A), conn("e3", "pendingAcceptance", B)];
+    expect(updateScope(previous, { endpointIds: [], domainIds: [A], action: "receive" }, observed)).toEqual(["e2"]);
+    expect(updateScope(previous, { endpointIds: [], domainIds: [A, B], action: "receive" }, observed)).toEqual(["e2", "e3"]);
+  });
+  it("treats an added or removed account as an in-place update", () => {
+    const base2 = { clusterId: "c1", endpointIds: [], action: "receive" };
+    expect(diffApproval({ ...base2, domainIds: [A] }, { ...base2, domainIds: [A, B] })).toMatchObject({ changes: true, replaces: [], changed: ["domainIds"] });
   });
 });
