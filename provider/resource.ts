@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { VpcepConnectionApprovalProvider } from "./provider";
-import type { ApprovalAction, Cloud, ObservedConnection, SensitiveInput } from "./types";
+import { derivedSecretMarkers, refuseImport, secretInputNames } from "./program";
+import type { ApprovalAction, Cloud, ObservedConnection } from "./types";
 import { SENSITIVE_INPUTS } from "./types";
 
 export interface VpcepConnectionApprovalArgs {
@@ -56,35 +57,16 @@ export class VpcepConnectionApproval extends pulumi.dynamic.Resource {
   declare readonly vpcServiceName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: VpcepConnectionApprovalArgs, opts?: pulumi.CustomResourceOptions) {
-    if (opts?.import !== undefined) {
-      // Pulumi's dynamic provider host cannot import (it fails deep inside with "reading 'toJavaScript'").
-      throw new Error(
-        `VpcepConnectionApproval "${name}": the import option is not supported (a limit of Pulumi dynamic resources); ` +
-          "remove it and declare the resource instead: create is idempotent and adopts connections that are already accepted",
-      );
-    }
-    const secretInputs = secretInputNames(args);
-    // Outputs derived from a secret input are secret too: the engine marks an output secret when the
-    // input of the same name holds a secret, so these inputs carry the secretness (and no value).
-    const derived = secretInputs.apply((names) => (names ? pulumi.secret(undefined) : undefined));
+    refuseImport("VpcepConnectionApproval", name, opts, "create is idempotent and adopts connections that are already accepted");
+    const secretInputs = secretInputNames(args, SENSITIVE_INPUTS);
+    const markers = derivedSecretMarkers(secretInputs, ["connections", "vpcServiceName", "target", "pendingReleases"]);
     super(
       provider(),
       name,
-      { ...args, resourceName: name, secretInputs, connections: derived, vpcServiceName: derived, target: derived, pendingReleases: derived },
+      { ...args, resourceName: name, secretInputs, ...markers },
       opts,
       "css-vpcep",
       "VpcepConnectionApproval",
     );
   }
-}
-
-/** Which sensitive inputs the program passed as secrets (undefined when none: nothing is added to state). */
-function secretInputNames(args: VpcepConnectionApprovalArgs): pulumi.Output<SensitiveInput[] | undefined> {
-  const given = SENSITIVE_INPUTS.filter((k) => args[k] !== undefined);
-  return pulumi.output(
-    Promise.all(given.map((k) => pulumi.isSecret(pulumi.output(args[k] as pulumi.Input<unknown>)))).then((flags) => {
-      const names = given.filter((_k, i) => flags[i]);
-      return names.length > 0 ? names : undefined;
-    }),
-  );
 }
