@@ -11,9 +11,8 @@ import { UNKNOWN } from "./inputs";
 import { createLogger, Logger } from "./log";
 import type { RetryPolicy } from "./retry";
 import { Env, StackConfig, Target, readTuning, resolveCredentials, resolveTarget, secretValues, storedTarget, withAuthUrl } from "./settings";
-import type { Cloud, StoredTarget } from "./types";
-
-type Props = Record<string, unknown>;
+import type * as pulumi from "@pulumi/pulumi";
+import type { CommonInputs, StoredTarget } from "./types";
 
 export interface OperationContext {
   client: CssClient;
@@ -30,14 +29,17 @@ export interface OperationContext {
   releaseGraceMs: number;
 }
 
-/** The inputs every resource of the package has. */
-export interface CommonInputs {
-  clusterId: string;
-  timeoutSeconds: number;
-  region?: string;
-  projectId?: string;
-  cloud?: Cloud;
-  endpoint?: string;
+type Props = Record<string, unknown>;
+
+/** What each provider method does, for a resource with outputs `O`; every provider calls these through one entry point. */
+export interface ResourceHandlers<O> {
+  configure(req: pulumi.dynamic.ConfigureRequest): StackConfig;
+  check(config: StackConfig, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
+  diff(config: StackConfig, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
+  create(config: StackConfig, props: Props): Promise<pulumi.dynamic.CreateResult<O>>;
+  update(config: StackConfig, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<O>>;
+  delete(config: StackConfig, id: string, props: Props): Promise<void>;
+  read(config: StackConfig, id: string, props?: Props): Promise<pulumi.dynamic.ReadResult<O>>;
 }
 
 /** The target recorded in state, if any (state written before it was recorded has none). */

@@ -5,26 +5,15 @@
  * changes what delete and refresh do even for resources last updated by an older version (keep
  * `handle`'s signature stable; everything behind it may change).
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
-import { OperationContext, currentTarget, guard, operationContext, recordedTarget } from "./context";
+import { OperationContext, ResourceHandlers, currentTarget, guard, operationContext, recordedTarget } from "./context";
 import { checkInputs, containsUnknown, toApprovalInputs } from "./inputs";
 import { claim, converge, observeForRead, release } from "./operations";
 import { diffApproval } from "./plan";
 import { StackConfig, readStackConfig } from "./settings";
 import type { ApprovalInputs, ApprovalOutputs, ObservedConnection, StoredTarget } from "./types";
 
-type Props = Record<string, unknown>;
-
-export interface Handlers {
-  configure(req: pulumi.dynamic.ConfigureRequest): StackConfig;
-  check(config: StackConfig, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
-  diff(config: StackConfig, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
-  create(config: StackConfig, props: Props): Promise<pulumi.dynamic.CreateResult<ApprovalOutputs>>;
-  update(config: StackConfig, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<ApprovalOutputs>>;
-  delete(config: StackConfig, id: string, props: Props): Promise<void>;
-  read(config: StackConfig, id: string, props?: Props): Promise<pulumi.dynamic.ReadResult<ApprovalOutputs>>;
-}
+export type Handlers = ResourceHandlers<ApprovalOutputs>;
 
 export const handlers: Handlers = {
   configure(req) {

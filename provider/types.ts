@@ -16,15 +16,10 @@ export type ConnectionStatus =
   | "deleting"
   | (string & {});
 
-/** Inputs after `check`: defaults applied, endpoint ids sorted and de-duplicated. */
-export interface ApprovalInputs {
+/** The inputs every resource of the package has (after `check`, with defaults). */
+export interface CommonInputs {
   clusterId: string;
-  /** Declared endpoint ids ([] when only domainIds is given). */
-  endpointIds: string[];
-  /** Accounts whose every connected endpoint gets the action (absent: none). */
-  domainIds?: string[];
-  action: ApprovalAction;
-  rejectOnDelete: boolean;
+  /** Budget for the whole operation, in seconds. */
   timeoutSeconds: number;
   region?: string;
   projectId?: string;
@@ -32,6 +27,16 @@ export interface ApprovalInputs {
   endpoint?: string;
   /** The resource's logical name, set by the resource class: names it in messages and claims (see claims.ts). */
   resourceName?: string;
+}
+
+/** Inputs after `check`: defaults applied, endpoint ids sorted and de-duplicated. */
+export interface ApprovalInputs extends CommonInputs {
+  /** Declared endpoint ids ([] when only domainIds is given). */
+  endpointIds: string[];
+  /** Accounts whose every connected endpoint gets the action (absent: none). */
+  domainIds?: string[];
+  action: ApprovalAction;
+  rejectOnDelete: boolean;
   /** Which inputs the program passed as secrets (set by the resource class): their values are redacted and never in the id. */
   secretInputs?: SensitiveInput[];
 }

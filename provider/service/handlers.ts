@@ -2,9 +2,8 @@
  * What each `VpcepServiceProvider` method does, behind one stable entry point (`handleService`), as
  * for the approval (see ../handlers.ts): an installed package's state refers to this module by reference.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
-import { currentTarget, guard, operationContext, recordedTarget } from "../context";
+import { ResourceHandlers, currentTarget, guard, operationContext, recordedTarget } from "../context";
 import { handlers as approvalHandlers } from "../handlers";
 import type { StackConfig } from "../settings";
 import type { StoredTarget } from "../types";
@@ -15,15 +14,7 @@ import type { ServiceInputs, ServiceOutputs, ServiceState } from "./types";
 
 type Props = Record<string, unknown>;
 
-export interface ServiceHandlers {
-  configure(req: pulumi.dynamic.ConfigureRequest): StackConfig;
-  check(config: StackConfig, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
-  diff(config: StackConfig, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
-  create(config: StackConfig, props: Props): Promise<pulumi.dynamic.CreateResult<ServiceOutputs>>;
-  update(config: StackConfig, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<ServiceOutputs>>;
-  delete(config: StackConfig, id: string, props: Props): Promise<void>;
-  read(config: StackConfig, id: string, props?: Props): Promise<pulumi.dynamic.ReadResult<ServiceOutputs>>;
-}
+export type ServiceHandlers = ResourceHandlers<ServiceOutputs>;
 
 /** The values of inputs the program passed as secrets (redacted from messages and logs). */
 function sensitiveValues(inputs: ServiceInputs): string[] {

@@ -1,22 +1,15 @@
 /** Shapes of `VpcepService`'s inputs and outputs as the provider sees them (plain values). */
-import type { Cloud, StoredTarget } from "../types";
+import type { CommonInputs, StoredTarget } from "../types";
 
 export type ServiceSensitiveInput = "clusterId" | "whitelist" | "projectId";
 export const SERVICE_SENSITIVE_INPUTS: readonly ServiceSensitiveInput[] = ["clusterId", "whitelist", "projectId"];
 
 /** Inputs after `check`: defaults applied, the whitelist sorted and de-duplicated. */
-export interface ServiceInputs {
-  clusterId: string;
+export interface ServiceInputs extends CommonInputs {
   /** Account (domain) ids allowed to connect; absent: the resource does not manage the whitelist. */
   whitelist?: string[];
   /** Give the service a private DNS name (applies when the resource opens the service). */
   endpointWithDnsName?: boolean;
-  timeoutSeconds: number;
-  region?: string;
-  projectId?: string;
-  cloud?: Cloud;
-  endpoint?: string;
-  resourceName?: string;
   secretInputs?: ServiceSensitiveInput[];
 }
 

@@ -70,7 +70,7 @@ export interface Consumer {
 }
 
 /** Pack this repository, install it into a fresh TypeScript project, and open a stack on a file:// backend. */
-export async function consumerStack(emu: CssEmulator, projectName: string, extraEnv: Record<string, string> = {}): Promise<Consumer> {
+export async function consumerStack(emu: CssEmulator, projectName: string, extraEnv: Record<string, string> = {}, program = SPEC_PROGRAM): Promise<Consumer> {
   const backend = await newBackend({
     OS_ACCESS_KEY: ACCESS_KEY,
     OS_SECRET_KEY: SECRET_KEY,
@@ -81,7 +81,7 @@ export async function consumerStack(emu: CssEmulator, projectName: string, extra
   });
   const tarball = await packPackage(path.join(backend.dir, "pack"));
   const dir = path.join(backend.dir, projectName);
-  await createConsumerProject({ dir, name: projectName, tarball, language: "typescript", program: SPEC_PROGRAM });
+  await createConsumerProject({ dir, name: projectName, tarball, language: "typescript", program });
   const stack = await projectStack(backend, dir, "dev");
   const workspace = stack.workspace as LocalWorkspace;
   return {
