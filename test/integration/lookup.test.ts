@@ -113,7 +113,7 @@ describe("what it reports", () => {
   it("concurrent lookups of one cluster share one listing", async () => {
     restore = setEnv(akskEnv(emu));
     emu.addCluster("c-lookup-shared", { endpoints: ["ep-1"] });
-    emu.configure({ latencyMs: 200 });
+    emu.configure({ latencyMs: 500 });
     const [a, b] = await Promise.all([1, 2].map(() => getVpcepConnections({ clusterId: "c-lookup-shared", endpoint: emu.url })));
     expect(a).toEqual(b);
     expect(emu.count({ ...GET_CONNECTIONS, clusterId: "c-lookup-shared" })).toBe(1);
