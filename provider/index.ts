@@ -8,3 +8,5 @@ export type { ApprovalAction, ApprovalInputs, ApprovalOutputs, Cloud, Connection
 export { isCssApiError } from "./errors";
 export type { CssApiError } from "./errors";
 export type { ErrorKind } from "./errors";
+export { getVpcepConnections, getVpcepConnectionsOutput } from "./lookup";
+export type { GetVpcepConnectionsArgs, GetVpcepConnectionsOptions, GetVpcepConnectionsOutputArgs, GetVpcepConnectionsOutputOptions, GetVpcepConnectionsResult } from "./lookup";

@@ -13,7 +13,8 @@ import { akskEnv, createVia, setEnv, startEmulator } from "../helpers/harness";
 import { TestBackend, inlineStack, newBackend } from "../helpers/pulumi";
 import { writeFigures } from "./support";
 
-jest.setTimeout(180_000);
+// The engine test previews every row and runs up once per property: minutes on a loaded 2-core machine.
+jest.setTimeout(420_000);
 
 const CLUSTER = "c-bad-inputs";
 
@@ -115,9 +116,9 @@ describe("check: one clear failure per bad input, and no request", () => {
     const checked = await provider.check({}, { endpointIds: [], action: "accept", timeoutSeconds: 0 });
     expect(checked.failures).toEqual([
       { property: "clusterId", reason: "clusterId is required: the ID of the CSS cluster whose VPC endpoint service the endpoints connect to" },
+      { property: "timeoutSeconds", reason: "timeoutSeconds must be a positive number of seconds, got 0" },
       { property: "endpointIds", reason: "endpointIds must contain at least one VPC endpoint ID" },
       { property: "action", reason: 'action must be "receive" or "reject", got "accept"' },
-      { property: "timeoutSeconds", reason: "timeoutSeconds must be a positive number of seconds, got 0" },
     ]);
   });
 });
