@@ -4,7 +4,7 @@
  * coordinator, the deadline, a redacting logger. Shared by the approval and the service.
  */
 import { CssClient } from "./client";
-import { ClusterCoordinator, processCoordinator } from "./coordinator";
+import { ClusterCoordinator, laneKey, processCoordinator } from "./coordinator";
 import { Deadline } from "./deadline";
 import { isPartialFailure, redactSecrets } from "./errors";
 import { UNKNOWN } from "./inputs";
@@ -79,7 +79,7 @@ export function operationContext(config: StackConfig, inputs: CommonInputs, sens
     coordinator: processCoordinator(),
     deadline,
     log,
-    clusterKey: `${target.baseUrl}|${target.projectId}|${inputs.clusterId}`,
+    clusterKey: laneKey(target, inputs.clusterId),
     target: storedTarget(target),
     poll: tuning.poll,
     releaseGraceMs: tuning.releaseGraceMs,

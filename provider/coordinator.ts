@@ -376,6 +376,11 @@ export function withinDeadline<T>(work: Promise<T>, deadline: Deadline, what: st
   });
 }
 
+/** A cluster's lane: the same cluster reached the same way (base URL and project), whoever asks. */
+export function laneKey(target: { baseUrl: string; projectId: string }, clusterId: string): string {
+  return `${target.baseUrl}|${target.projectId}|${clusterId}`;
+}
+
 const COORDINATOR_KEY = "__pulumiCssVpcepCoordinator";
 
 /** A coordinator over the process-wide state. */

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionList, CssClient } from "./client";
-import { processCoordinator } from "./coordinator";
+import { laneKey, processCoordinator } from "./coordinator";
 import { Deadline } from "./deadline";
 import { CssApiError, cssApiError, isCssApiError, namedError, redactSecrets } from "./errors";
 import { DEFAULT_TIMEOUT_SECONDS, endpointUrlProblem, regionProblem } from "./inputs";
@@ -173,7 +173,7 @@ async function lookup(args: GetVpcepConnectionsArgs, opts: GetVpcepConnectionsOp
       requestTimeoutMs: tuning.requestTimeoutMs,
     });
     // The key handlers.ts uses: lookups of one cluster in this process share a listing in flight.
-    const key = `${target.baseUrl}|${target.projectId}|${clusterId}`;
+    const key = laneKey(target, clusterId);
     let list: ConnectionList;
     try {
       list = await processCoordinator().sharedList(key, 0, deadline, `the connection list of CSS cluster ${clusterId}`, () => client.listConnections(clusterId));
