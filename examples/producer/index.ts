@@ -3,7 +3,7 @@
  * accounts, and approve every endpoint those accounts connect, now and later.
  *
  * Copy this into your own program and import from the package instead:
- *   import { VpcepConnectionApproval, VpcepService } from "pulumi-css-vpcep";
+ *   import { VpcepConnectionApproval, VpcepService, getVpcepConnectionsOutput } from "pulumi-css-vpcep";
  * (In this repository it imports the source so `npm run demo` needs no install.)
  *
  * Config (Pulumi.<stack>.yaml):
@@ -16,7 +16,7 @@
  * added since, and the update approves them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { VpcepConnectionApproval, VpcepService } from "../../provider";
+import { VpcepConnectionApproval, VpcepService, getVpcepConnectionsOutput } from "../../provider";
 
 const config = new pulumi.Config();
 const clusterId = config.require("clusterId");
@@ -41,3 +41,7 @@ export const serviceAddress = service.vpcepIp;
 export const approvedEndpoints = approval.connections.apply((connections) =>
   Object.fromEntries(connections.map((c) => [c.id, `${c.status} (account ${c.domainId ?? "?"})`])),
 );
+
+// 4: what the cluster shows after the approval ran, e.g. endpoints of accounts nobody approved (yet).
+const seen = getVpcepConnectionsOutput({ clusterId: service.clusterId }, { dependsOn: [approval] });
+export const notApproved = seen.connections.apply((connections) => connections.filter((c) => c.status !== "accepted").map((c) => c.id));

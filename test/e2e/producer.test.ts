@@ -11,15 +11,18 @@ import { EventLog } from "../helpers/pulumi";
 jest.setTimeout(600_000);
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
-import { VpcepConnectionApproval, VpcepService } from "pulumi-css-vpcep";
+import { VpcepConnectionApproval, VpcepService, getVpcepConnectionsOutput } from "pulumi-css-vpcep";
 
 interface Producer { clusterId: string; whitelist?: string[]; accounts: string[] }
 const producers = new pulumi.Config().requireObject<Producer[]>("producers");
 export const approved: Record<string, pulumi.Output<string[]>> = {};
+export const notApproved: Record<string, pulumi.Output<string[]>> = {};
 for (const p of producers) {
   const service = new VpcepService(\`service-\${p.clusterId}\`, { clusterId: p.clusterId, whitelist: p.whitelist });
   const approval = new VpcepConnectionApproval(\`approval-\${p.clusterId}\`, { clusterId: service.clusterId, domainIds: p.accounts });
   approved[p.clusterId] = approval.connections.apply((cs) => cs.map((c) => \`\${c.id}=\${c.status}\`));
+  const seen = getVpcepConnectionsOutput({ clusterId: service.clusterId }, { dependsOn: [approval] });
+  notApproved[p.clusterId] = seen.connections.apply((cs) => cs.filter((c) => c.status !== "accepted").map((c) => c.id));
 }
 `;
 
@@ -68,8 +71,9 @@ it("a consumer adds an endpoint: up --refresh accepts it", async () => {
   emu.addConnection(CLOSED, { id: "ep-c2", domainId: B });
   const up = await consumer.stack.up({ refresh: true });
   expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-  // B is not declared: its endpoint stays pending.
+  // B is not declared: its endpoint stays pending, and the lookup in the program shows it.
   expect(statuses(emu, CLOSED)).toEqual({ "ep-c1": "accepted", "ep-c2": "pendingAcceptance" });
+  expect(up.outputs.notApproved.value).toEqual({ [CLOSED]: ["ep-c2"], [ADOPTED]: ["ep-other"] });
 });
 
 it("a whitelist change is an in-place update", async () => {
