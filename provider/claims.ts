@@ -30,9 +30,24 @@ export interface ClaimConflict {
 type ClaimState = Map<string, Claim[]>;
 
 const CLAIMS_KEY = "__pulumiCssVpcepClaims";
+const LAST_CHECK_KEY = "__pulumiCssVpcepLastCheck";
 function state(): ClaimState {
   const g = globalThis as unknown as Record<string, ClaimState | undefined>;
   return (g[CLAIMS_KEY] ??= new Map());
+}
+
+/** The engine checked a resource of the program (any resource of this package): more claims may follow. */
+export function noteCheck(at: number = Date.now()): void {
+  (globalThis as unknown as Record<string, number>)[LAST_CHECK_KEY] = at;
+}
+
+/**
+ * How long a release should still wait for the program's other resources to be checked: until no
+ * check has come for `graceMs`. Zero when none came at all (a destroy, or deletes at the end of an up).
+ */
+export function releaseWaitMs(graceMs: number, now: number = Date.now()): number {
+  const last = (globalThis as unknown as Record<string, number | undefined>)[LAST_CHECK_KEY];
+  return last === undefined ? 0 : Math.max(0, last + graceMs - now);
 }
 
 /** Record a claim (idempotent for the same name, action and endpoints). */
@@ -84,7 +99,8 @@ export function describeConflicts(clusterId: string, conflicts: readonly ClaimCo
   );
 }
 
-/** Forget every claim (tests that reuse one process for several deployments). */
+/** Forget every claim and check (tests that reuse one process for several deployments). */
 export function clearClaims(): void {
   state().clear();
+  delete (globalThis as unknown as Record<string, number | undefined>)[LAST_CHECK_KEY];
 }

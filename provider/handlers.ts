@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "crypto";
 import { OperationContext, ResourceHandlers, currentTarget, guard, operationContext, recordedTarget } from "./context";
+import { noteCheck } from "./claims";
 import { checkInputs, containsUnknown, toApprovalInputs } from "./inputs";
 import { claim, converge, observeForRead, release } from "./operations";
 import { diffApproval } from "./plan";
@@ -24,6 +25,7 @@ export const handlers: Handlers = {
   },
 
   async check(_config, _olds, news) {
+    noteCheck();
     const { inputs, failures } = checkInputs(news);
     if (failures.length === 0 && !containsUnknown([inputs.clusterId, inputs.endpointIds, inputs.action, inputs.resourceName])) {
       // Record what this deployment declares, so no other approval's release undoes it (claims.ts).

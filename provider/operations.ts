@@ -2,7 +2,7 @@
  * The operations behind create/update/delete/read: observe the cluster, plan, send through the
  * per-cluster coordinator, and wait until every endpoint sent shows its target status.
  */
-import { conflictsFor, describeConflicts, recordClaim, wantedReceived } from "./claims";
+import { conflictsFor, describeConflicts, recordClaim, releaseWaitMs, wantedReceived } from "./claims";
 import type { ConnectionList } from "./client";
 import type { OperationContext } from "./context";
 import type { SendTracker } from "./coordinator";
@@ -56,9 +56,15 @@ function keepUnclaimed(ctx: OperationContext, clusterId: string, ids: readonly s
   return ids.filter((id) => !claimed.includes(id));
 }
 
-/** Let the rest of the deployment declare what it still wants before a release is sent. */
+/**
+ * Let the rest of the deployment declare what it still wants before a release is sent: wait until the
+ * engine has checked no resource for the grace period (no wait at all in a destroy, which checks none).
+ */
 async function releaseGrace(ctx: OperationContext): Promise<void> {
-  await sleep(Math.min(ctx.releaseGraceMs, ctx.deadline.remainingMs() / 2));
+  for (let wait = releaseWaitMs(ctx.releaseGraceMs); wait > 0; wait = releaseWaitMs(ctx.releaseGraceMs)) {
+    if (wait >= ctx.deadline.remainingMs() / 2) return; // keep the deadline for the release itself
+    await sleep(wait);
+  }
 }
 
 /** The declared endpoints' connections, sorted, for outputs. */

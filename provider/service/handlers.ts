@@ -3,6 +3,7 @@
  * for the approval (see ../handlers.ts): an installed package's state refers to this module by reference.
  */
 import { randomBytes } from "crypto";
+import { noteCheck } from "../claims";
 import { ResourceHandlers, currentTarget, guard, operationContext, recordedTarget } from "../context";
 import { handlers as approvalHandlers } from "../handlers";
 import type { StackConfig } from "../settings";
@@ -40,6 +41,7 @@ export const serviceHandlers: ServiceHandlers = {
   configure: (req) => approvalHandlers.configure(req),
 
   async check(_config, _olds, news) {
+    noteCheck(); // the program is still being checked: approvals' releases wait (claims.ts)
     return checkServiceInputs(news);
   },
 

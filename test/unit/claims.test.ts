@@ -1,4 +1,4 @@
-import { clearClaims, conflictsFor, describeConflicts, findConflicts, recordClaim, wantedReceived } from "../../provider/claims";
+import { clearClaims, conflictsFor, describeConflicts, findConflicts, noteCheck, recordClaim, releaseWaitMs, wantedReceived } from "../../provider/claims";
 
 afterEach(() => clearClaims());
 
@@ -29,5 +29,16 @@ describe("claims", () => {
     recordClaim("c1", { name: "a", action: "receive", endpointIds: ["e"] });
     recordClaim("c1", { name: "a", action: "receive", endpointIds: ["e"] });
     expect(conflictsFor("c1", "a", ["e"])).toEqual([]);
+  });
+});
+
+describe("release grace", () => {
+  it("waits until no check came for the grace period, and not at all when none came (a destroy)", () => {
+    expect(releaseWaitMs(1500, 10_000)).toBe(0);
+    noteCheck(10_000);
+    expect(releaseWaitMs(1500, 10_400)).toBe(1100);
+    expect(releaseWaitMs(1500, 11_600)).toBe(0);
+    noteCheck(11_000); // another resource was checked meanwhile: the wait starts again
+    expect(releaseWaitMs(1500, 11_600)).toBe(900);
   });
 });
