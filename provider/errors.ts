@@ -129,11 +129,6 @@ export function classifyNetwork(errorCode: string | undefined): Classification {
   return { kind: "network", retryable: true };
 }
 
-/** True for the error kinds that mean "nothing left to delete". */
-export function isGone(kind: ErrorKind): boolean {
-  return kind === "cluster-gone" || kind === "service-disabled";
-}
-
 export function isRetryable(kind: ErrorKind): boolean {
   return RETRYABLE.includes(kind);
 }

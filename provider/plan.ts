@@ -205,14 +205,3 @@ export function updateScope(
     return account !== undefined && !(previous.domainIds ?? []).includes(account); // an account declared just now
   });
 }
-
-/** The endpoint sets an update must handle: added, removed, and kept. */
-export function endpointChanges(oldIds: readonly string[], newIds: readonly string[]) {
-  const o = new Set(oldIds);
-  const n = new Set(newIds);
-  return {
-    added: [...n].filter((id) => !o.has(id)).sort(),
-    removed: [...o].filter((id) => !n.has(id)).sort(),
-    kept: [...n].filter((id) => o.has(id)).sort(),
-  };
-}

@@ -1,4 +1,4 @@
-import { classifyHttp, cssApiError, isCssApiError, classifyNetwork, isGone, parseErrorBody, redactSecrets, summariseText } from "../../provider/errors";
+import { classifyHttp, cssApiError, isCssApiError, classifyNetwork, parseErrorBody, redactSecrets, summariseText } from "../../provider/errors";
 import { redactLine } from "../../provider/log";
 
 describe("classifyHttp", () => {
@@ -34,13 +34,6 @@ describe("classifyHttp", () => {
   it("explains 412 and auth failures", () => {
     expect(classifyHttp(412, undefined).hint).toMatch(/VPC endpoint service enabled.*cluster available/);
     expect(classifyHttp(401, undefined).hint).toMatch(/clock/);
-  });
-
-  it("marks gone kinds for delete", () => {
-    expect(isGone("cluster-gone")).toBe(true);
-    expect(isGone("service-disabled")).toBe(true);
-    expect(isGone("forbidden")).toBe(false);
-    expect(isGone("gone-or-denied")).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../provider/inputs";
-import { assessProgress, coveredIds, diffApproval, driftedEndpoints, endpointChanges, planActions, updateScope } from "../../provider/plan";
+import { assessProgress, coveredIds, diffApproval, driftedEndpoints, planActions, updateScope } from "../../provider/plan";
 import type { ObservedConnection } from "../../provider/types";
 
 const base = { clusterId: "c1", endpointIds: ["e1", "e2"], action: "receive", rejectOnDelete: true, timeoutSeconds: 600 };
@@ -123,9 +123,6 @@ describe("assessProgress", () => {
 });
 
 describe("set helpers", () => {
-  it("splits endpoint changes into added, removed and kept", () => {
-    expect(endpointChanges(["a", "b", "c"], ["b", "c", "d"])).toEqual({ added: ["d"], removed: ["a"], kept: ["b", "c"] });
-  });
   it("finds drifted endpoints only when something was observed", () => {
     expect(driftedEndpoints(["a"], "receive", undefined)).toEqual([]);
     expect(driftedEndpoints(["a", "b"], "reject", [{ id: "a", status: "rejected" }])).toEqual(["b"]);
