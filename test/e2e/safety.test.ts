@@ -6,7 +6,7 @@
 import type { CssEmulator } from "../../emulator";
 import { CONNECTIONS_POST, startEmulator, statuses } from "../helpers/harness";
 import { ApprovalSpec, Consumer, consumerStack, watchStatuses } from "../helpers/consumer";
-import { EventLog, approvalsInState, backendText, stateStatuses } from "../helpers/pulumi";
+import { EventLog, approvalsInState, backendText, pulumiCli, stateStatuses } from "../helpers/pulumi";
 
 jest.setTimeout(600_000);
 
@@ -141,8 +141,11 @@ it("secret inputs stay secret: outputs, id, display, stack output, export, backe
   expect(emu.status(SECRET_CLUSTER, "ep-secret-91c2")).toBe("accepted");
   const state = (await approvalsInState(consumer.stack)).get("hidden");
   expect(state?.id).toMatch(/^approval-[0-9a-f]{12}$/);
-  const exported = JSON.stringify(await consumer.stack.exportStack());
-  const outputs = JSON.stringify(await consumer.stack.outputs());
+  // `pulumi stack export` as a user types it (the Automation API's exportStack adds --show-secrets).
+  const exported = (await pulumiCli(consumer.backend, ["stack", "export", "--stack", "dev"], consumer.stack.workspace.workDir)).stdout;
+  expect(exported).toContain("approval-"); // the resource is there
+  const outputs = (await pulumiCli(consumer.backend, ["stack", "output", "--json", "--stack", "dev"], consumer.stack.workspace.workDir)).stdout;
+  expect(JSON.parse(outputs).statuses.hidden).toBe("[secret]");
   for (const [where, text] of [["up display", up.stdout], ["stack export", exported], ["stack output", outputs], ["backend files", backendText(consumer.backend)]]) {
     expect([where, text.includes(SECRET_CLUSTER)]).toEqual([where, false]);
     expect([where, text.includes("ep-secret-91c2")]).toEqual([where, false]);
