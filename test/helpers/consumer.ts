@@ -87,7 +87,9 @@ export async function consumerStack(emu: CssEmulator, projectName: string, extra
   return {
     backend,
     stack,
-    declare: (specs) => stack.setConfig("approvals", { value: JSON.stringify(specs) }),
+    // Secret specs go into secret config, as a user would keep them (the engine records stack config
+    // in state as the default provider's inputs).
+    declare: (specs) => stack.setConfig("approvals", { value: JSON.stringify(specs), secret: specs.some((s) => s.secret) }),
     setEnv: (name, value) => {
       if (value === undefined) delete workspace.envVars[name];
       else workspace.envVars[name] = value;
