@@ -234,8 +234,12 @@ export function stateStatuses(r: StateResource | undefined): Record<string, stri
   return Object.fromEntries(conns.map((c) => [c.id, c.status]));
 }
 
-/** Versions of the consumer project's dependencies: the SDK the package was built and tested with. */
+/**
+ * Versions of the consumer project's dependencies: the SDK the package was built and tested with, or
+ * PULUMI_VERSION when set (the compatibility run, scripts/compat.sh, uses one version everywhere).
+ */
 function repoDevVersion(name: string): string {
+  if (name === "@pulumi/pulumi" && process.env.PULUMI_VERSION) return process.env.PULUMI_VERSION;
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
   return pkg.devDependencies[name];
 }
