@@ -32,6 +32,7 @@ t0=$(now)
 # 1. Node.js from npm's `node` package (its install script fetches the platform binary, also from npm).
 log "installing node@$node_spec into $scratch/node"
 mkdir -p "$scratch/node"
+echo '{ "private": true }' > "$scratch/node/package.json"  # so npm installs here, not in a parent project
 ( cd "$scratch/node" && npm install --no-save --no-audit --no-fund --loglevel=error "node@$node_spec" >&2 )
 export PATH="$scratch/node/node_modules/node/bin:$PATH"
 node_version="$(node --version)"
