@@ -96,13 +96,18 @@ export function canonicalUri(path: string): string {
   return encoded.endsWith("/") ? encoded : encoded + "/";
 }
 
-/** Sorted by key then value, both encoded like path segments (space = %20). */
+/**
+ * Sorted by key then value, both encoded like path segments (space = %20). The order is that of the
+ * UTF-8 bytes of the decoded key and value, as the official Huawei Cloud Go SDK compares them (Go
+ * strings are bytes); JavaScript's `<` on strings compares UTF-16 code units and would put `😀`
+ * before `Ａ`.
+ */
 export function canonicalQuery(rawQuery: string | undefined): string {
   if (!rawQuery) return "";
-  const pairs: [string, string][] = [];
-  for (const [k, v] of new URLSearchParams(rawQuery)) pairs.push([k, v]);
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join("&");
+  const utf8 = new TextEncoder();
+  const entries = [...new URLSearchParams(rawQuery)].map(([k, v]) => ({ k, v, sortKey: [utf8.encode(k), utf8.encode(v)] as const }));
+  entries.sort((x, y) => Buffer.compare(x.sortKey[0], y.sortKey[0]) || Buffer.compare(x.sortKey[1], y.sortKey[1]));
+  return entries.map(({ k, v }) => `${percentEncode(k)}=${percentEncode(v)}`).join("&");
 }
 
 /** Header lookup by lower-case name; multi-valued headers are joined the way Node joins them. */

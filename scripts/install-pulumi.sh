@@ -7,9 +7,14 @@
 # by version, and put `pulumi-resource-pulumi-nodejs` (shipped inside the npm @pulumi/pulumi package)
 # beside them. Idempotent and quiet when cached.
 #
+# Any version whose pkg/v3 and sdk/v3 modules the Go module proxy serves can be built (3.248.0 and
+# 3.276.0 are tested); for one it does not serve, the script says so in one line and exits 2.
+# Concurrent runs for the same version wait for each other (flock), then use the cache.
+#
 # Prints the bin folder on stdout (last line); progress goes to stderr.
 # Env: PULUMI_CSS_VPCEP_CACHE (default ~/.cache/pulumi-css-vpcep), PULUMI_VERSION (default: the
-# version in package-lock / node_modules/@pulumi/pulumi).
+# @pulumi/pulumi devDependency in package.json), PULUMI_PKG_SHA (optional: the pkg/v$V commit, to
+# try upstream's pulumi-language-nodejs first).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,11 +29,10 @@ case "$V" in
   *) log "cannot tell which Pulumi version to install (got '$V'); set PULUMI_VERSION"; exit 1 ;;
 esac
 
-# The commit tagged pkg/v$V: the language host module has no tags, so it is reached by pseudo-version.
-case "$V" in
-  3.248.0) SHA=dc7edd58bc13179f81b80983aab4eb7f74a01b41 ;;
-  *) SHA="${PULUMI_PKG_SHA:-}" ;;
-esac
+# Optional fast path: the commit tagged pkg/v$V. Upstream's language host module has no tags, so it can
+# only be reached by pseudo-version; the Go module proxy here does not serve it, so by default we do not
+# even try and build our own host (step 3b).
+SHA="${PULUMI_PKG_SHA:-}"
 
 cache="${PULUMI_CSS_VPCEP_CACHE:-$HOME/.cache/pulumi-css-vpcep}"
 root="$cache/pulumi-v$V"
@@ -58,8 +62,10 @@ if command -v pulumi >/dev/null 2>&1; then
   fi
 fi
 
+cached() { [ -x "$bin/pulumi" ] && [ "$(version_of "$bin/pulumi")" = "v$V" ] && [ -x "$bin/pulumi-language-nodejs" ]; }
+
 # 2. Our cache.
-if [ -x "$bin/pulumi" ] && [ "$(version_of "$bin/pulumi")" = "v$V" ] && [ -x "$bin/pulumi-language-nodejs" ]; then
+if cached; then
   place_dynamic_plugin
   echo "$bin"; exit 0
 fi
@@ -71,9 +77,28 @@ if ! command -v go >/dev/null 2>&1; then
   log "or install Go >= 1.24 so this script can build it from Pulumi's Go modules."
   exit 1
 fi
-if [ -z "$SHA" ]; then
-  log "don't know the pkg/v$V commit for the language host; set PULUMI_PKG_SHA"; exit 1
+
+# One build per version at a time: a second run waits, then finds the cache filled.
+mkdir -p "$cache"
+exec 9>"$cache/pulumi-v$V.lock"
+if ! flock -n 9; then
+  log "another install of v$V is running; waiting for it"
+  flock 9
 fi
+if cached; then
+  place_dynamic_plugin
+  echo "$bin"; exit 0
+fi
+
+# Served? The proxy may list a version's .info and still refuse its zip, so download both zips now
+# (the build needs them anyway) and turn a refusal into one clear line.
+for mod in pkg sdk; do
+  if ! out="$(cd "$cache" && go mod download -json "github.com/pulumi/pulumi/$mod/v3@v$V" 2>&1)"; then
+    why="$(printf '%s\n' "$out" | sed -n 's/.*"Error": "\(.*\)",*$/\1/p' | sed 's/\\n.*//; s/^[^ ]*: //' | head -n 1)"
+    log "Pulumi v$V cannot be built: the Go module proxy ($(go env GOPROXY)) does not serve github.com/pulumi/pulumi/$mod/v3@v$V${why:+ ($why)}"
+    exit 2
+  fi
+done
 
 log "building Pulumi CLI v$V from Go modules into $root (first time only; takes several minutes)"
 mkdir -p "$bin"
@@ -95,8 +120,10 @@ rm -rf "$work"; mkdir -p "$work"
 
 # 3b. The Node.js language host (needed for `pulumi up` on a project folder; the Automation API's inline
 # programs do not use it). Upstream's module has no tags and the proxy here does not serve its
-# pseudo-version, so when it cannot be had we build our own minimal host (scripts/language-host), which
-# runs @pulumi/pulumi's own `cmd/run` exactly as the upstream host does.
+# pseudo-versions, so unless PULUMI_PKG_SHA asks to try it we build our own minimal host
+# (scripts/language-host), which runs @pulumi/pulumi's own `cmd/run` as the upstream host does. It is
+# built against sdk/v3 v$V (a scratch copy of its module, so the committed go.mod stays as it is),
+# and against its own pinned go.mod if that version's SDK does not compile with it.
 if [ -n "$SHA" ] && (
   cd "$work"
   go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$SHA" >/dev/null 2>&1 &&
@@ -104,13 +131,24 @@ if [ -n "$SHA" ] && (
   CGO_ENABLED=0 go build "${build_flags[@]}" -o "$bin/pulumi-language-nodejs" \
     github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2
 ); then
-  log "built upstream pulumi-language-nodejs"
+  log "built upstream pulumi-language-nodejs at $SHA"
 else
-  log "upstream pulumi-language-nodejs is not served here; building scripts/language-host instead"
-  (
-    cd "$here/scripts/language-host"
+  [ -n "$SHA" ] && log "upstream pulumi-language-nodejs@$SHA is not served here"
+  log "building our language host (scripts/language-host) against sdk/v3 v$V"
+  host="$work/language-host"
+  mkdir -p "$host"
+  cp "$here/scripts/language-host/go.mod" "$here/scripts/language-host/go.sum" "$here/scripts/language-host/"*.go "$host/"
+  if ! (
+    cd "$host"
+    go get "github.com/pulumi/pulumi/sdk/v3@v$V" >&2 &&
     CGO_ENABLED=0 go build "${build_flags[@]}" -o "$bin/pulumi-language-nodejs" . >&2
-  )
+  ); then
+    log "our language host does not build against sdk/v3 v$V; building it with its own pinned go.mod"
+    (
+      cd "$here/scripts/language-host"
+      CGO_ENABLED=0 go build "${build_flags[@]}" -o "$bin/pulumi-language-nodejs" . >&2
+    )
+  fi
 fi
 place_dynamic_plugin
 got="$(version_of "$bin/pulumi")"

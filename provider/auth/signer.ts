@@ -38,14 +38,19 @@ function safeDecode(s: string): string {
 }
 
 /**
- * Keys sorted, repeated keys sorted by value, then keys and values encoded alike. Sorting happens on
- * the raw (decoded) strings, as Huawei's SDKs do: encoding first would order `é` before `a`.
+ * Keys sorted, repeated keys sorted by value, then keys and values encoded alike, in the official
+ * Huawei Cloud SDK's order: the SDK sorts the decoded keys and values as Go strings, i.e. by their
+ * UTF-8 bytes. So do we (`Buffer.compare`), not by JavaScript's UTF-16 code units, which disagree
+ * when a character above U+FFFF meets one in U+E000-U+FFFF (`k=Ａ&k=😀`: UTF-8 puts `Ａ` first).
+ * Sorting before encoding matters too: encoding first would order `é` (`%C3%A9`) before `a`.
  */
 export function canonicalQuery(search: string): string {
-  const pairs: [string, string][] = [];
-  new URLSearchParams(search).forEach((value, key) => pairs.push([key, value]));
-  pairs.sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
-  return pairs.map(([k, v]) => `${encodeRfc3986(k)}=${encodeRfc3986(v)}`).join("&");
+  const pairs: { key: string; value: string; keyBytes: Buffer; valueBytes: Buffer }[] = [];
+  new URLSearchParams(search).forEach((value, key) =>
+    pairs.push({ key, value, keyBytes: Buffer.from(key, "utf8"), valueBytes: Buffer.from(value, "utf8") }),
+  );
+  pairs.sort((a, b) => Buffer.compare(a.keyBytes, b.keyBytes) || Buffer.compare(a.valueBytes, b.valueBytes));
+  return pairs.map(({ key, value }) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`).join("&");
 }
 
 export function sha256Hex(data: string | Buffer): string {

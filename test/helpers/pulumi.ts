@@ -54,8 +54,26 @@ export async function newBackend(extraEnv: Record<string, string> = {}): Promise
   return { dir, env, command, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Works around a Pulumi SDK bug that only a process running many inline programs meets (this jest
+ * process; never `pulumi up`, which runs one program per process): the SDK never closes the gRPC
+ * clients an inline run opens to the engine and monitor (runtime/settings.ts disconnectSync closes only
+ * the process-wide ones), and after a failed run its last call (SignalAndWaitForShutdown) leaves such a
+ * client reconnecting to the dead CLI's port. grpc-js shares connections between clients of the same
+ * address, so when a later CLI happens to listen on that port, the new run's first call fails at once
+ * with "14 UNAVAILABLE: No connection established. Last error: null" (seen in bad-inputs.test.ts).
+ * A per-client connection pool removes the sharing. `grpcClientOptions` is internal to the SDK
+ * (3.248 and 3.276 both have it), so say so if it goes away. Details: docs/compatibility.md.
+ */
+function isolateInlineProgramConnections(): void {
+  const settings = require("@pulumi/pulumi/runtime/settings") as { grpcClientOptions?: Record<string, unknown> };
+  if (settings.grpcClientOptions) settings.grpcClientOptions["grpc.use_local_subchannel_pool"] = 1;
+  else console.warn("@pulumi/pulumi has no runtime/settings grpcClientOptions: the inline-program connection workaround is off (docs/compatibility.md)");
+}
+
 /** An inline-program stack on the backend. The program runs in this (jest) process. */
 export async function inlineStack(backend: TestBackend, projectName: string, stackName: string, program: PulumiFn): Promise<Stack> {
+  isolateInlineProgramConnections();
   return LocalWorkspace.createOrSelectStack(
     { projectName, stackName, program },
     { envVars: backend.env, pulumiCommand: backend.command, workDir: fs.mkdtempSync(path.join(backend.dir, "work-")) },
@@ -236,8 +254,12 @@ export function stateStatuses(r: StateResource | undefined): Record<string, stri
   return Object.fromEntries(conns.map((c) => [c.id, c.status]));
 }
 
-/** Versions of the consumer project's dependencies: the SDK the package was built and tested with. */
+/**
+ * Versions of the consumer project's dependencies: the SDK the package was built and tested with, or
+ * PULUMI_VERSION when set (the compatibility run, scripts/compat.sh, uses one version everywhere).
+ */
 function repoDevVersion(name: string): string {
+  if (name === "@pulumi/pulumi" && process.env.PULUMI_VERSION) return process.env.PULUMI_VERSION;
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
   return pkg.devDependencies[name];
 }

@@ -2,15 +2,16 @@
  * Property-based: the provider's SDK-HMAC-SHA256 signer (provider/auth/signer.ts) against the
  * emulator's independently written verifier (emulator/verifier.ts), over generated paths (every
  * Unicode code point, reserved characters, dot segments), query strings (spaces, Unicode, repeated
- * keys), bodies and headers. Pure first (many runs), then over real HTTP to the emulator (fewer
+ * keys), bodies and headers; and the canonical query's order against its specification (the UTF-8
+ * byte order of the official Huawei Cloud SDK) over any Unicode keys and values, astral plane included. Pure first (many runs), then over real HTTP to the emulator (fewer
  * runs): once with the signer and axios as the client uses them, once through CssClient itself.
  * Figures (runs per property, outcome, counterexample) go to <figures>/signer-property.json.
  */
 import axios from "axios";
 import fc from "fast-check";
 import type { CssEmulator } from "../../emulator";
-import { parseSdkDate, verifyRequest } from "../../emulator/verifier";
-import { formatSdkDate, sign } from "../../provider/auth/signer";
+import { canonicalQuery as verifierCanonicalQuery, parseSdkDate, verifyRequest } from "../../emulator/verifier";
+import { canonicalQuery as signerCanonicalQuery, formatSdkDate, sign } from "../../provider/auth/signer";
 import { CssClient } from "../../provider/client";
 import { Deadline } from "../../provider/deadline";
 import { createLogger } from "../../provider/log";
@@ -78,6 +79,39 @@ const orderSafeQuery = fc.uniqueArray(fc.tuple(orderSafeKey, text()), { maxLengt
 /** Query params with any keys and values, repeated keys likely. */
 const anyQuery = fc.array(fc.tuple(fc.oneof(fc.constantFrom("a", "a b", "limit", "é", "_", "0", ":"), text(6)), text()), { maxLength: 6 });
 
+/**
+ * Any code point, with the characters where UTF-8 and UTF-16 orders disagree made likely: U+E000-U+FFFF
+ * (private use, full-width forms, U+FFFD) against the astral plane (surrogate pairs in UTF-16).
+ */
+const unicodeText = (maxLength = 6) =>
+  fc.string({
+    unit: fc.oneof(
+      { weight: 3, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
+      { weight: 2, arbitrary: fc.integer({ min: 0xe000, max: 0xffff }).map((c) => String.fromCodePoint(c)) },
+      { weight: 2, arbitrary: fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) },
+      { weight: 1, arbitrary: fc.constantFrom("a", "Ａ", "😀", "\uFFFD", "\u{10FFFF}", " ", "=", "&", "%") },
+    ),
+    maxLength,
+  });
+/** Query params with any Unicode keys and values; repeated keys likely (drawn from a small pool). */
+const unicodeQuery = fc
+  .tuple(fc.array(unicodeText(4), { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(fc.nat(), unicodeText()), { minLength: 1, maxLength: 8 }))
+  .map(([keys, rows]) => rows.map(([i, v]): [string, string] => [keys[i % keys.length], v]));
+
+/** The specification, stated without sorting: (key, value) pairs in non-decreasing UTF-8 byte order. */
+function inUtf8Order(pairs: [string, string][]): boolean {
+  const bytes = pairs.map(([k, v]) => [Buffer.from(k, "utf8"), Buffer.from(v, "utf8")] as const);
+  return bytes.every((cur, i) => i === 0 || (Buffer.compare(bytes[i - 1][0], cur[0]) || Buffer.compare(bytes[i - 1][1], cur[1])) <= 0);
+}
+/** The canonical query decoded back into pairs. */
+function decodeCanonical(canonical: string): [string, string][] {
+  return canonical === "" ? [] : canonical.split("&").map((p): [string, string] => {
+    const [k, v] = p.split("=");
+    return [decodeURIComponent(k), decodeURIComponent(v)];
+  });
+}
+const asMultiset = (pairs: [string, string][]) => pairs.map(([k, v]) => JSON.stringify([k, v])).sort();
+
 interface Req {
   method: string;
   path: string;
@@ -126,6 +160,28 @@ describe("pure: provider signer vs emulator verifier", () => {
 
   it("queries with Unicode keys, reserved characters and repeated keys: every signature verifies", () => {
     check("pure: any query (Unicode keys and values, repeated keys)", fc.property(request(anyQuery), (r) => expect(roundTrip(r)).toMatchObject({ ok: true })), PURE_RUNS);
+  });
+
+  it("any Unicode keys and values (astral plane included): signer and verifier agree, in UTF-8 byte order", () => {
+    let utf16Disagrees = 0;
+    check(
+      "pure: Unicode query order = UTF-8 byte order, signer = verifier, every signature verifies",
+      fc.property(request(unicodeQuery), (r) => {
+        const { url } = build(r);
+        const fromSigner = signerCanonicalQuery(url.search);
+        expect(verifierCanonicalQuery(url.search.slice(1))).toBe(fromSigner);
+        const pairs = decodeCanonical(fromSigner);
+        expect(asMultiset(pairs)).toEqual(asMultiset(r.query));
+        expect(inUtf8Order(pairs)).toBe(true);
+        // How often this run met the case the old UTF-16 sort got wrong (asserted below, so the
+        // generator is known to reach it).
+        const utf16 = [...r.query].sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
+        if (JSON.stringify(utf16) !== JSON.stringify(pairs)) utf16Disagrees++;
+        expect(roundTrip(r)).toMatchObject({ ok: true });
+      }),
+      PURE_RUNS,
+    );
+    expect(utf16Disagrees).toBeGreaterThan(PURE_RUNS / 20);
   });
 
   it("minimal case: query keys '0' and ':' (raw order 0 < :, encoded order %3A < 0)", () => {

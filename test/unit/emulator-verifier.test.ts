@@ -80,6 +80,13 @@ describe("canonical pieces", () => {
     expect(canonicalQuery("flag")).toBe("flag=");
   });
 
+  test("query sorted by UTF-8 bytes, as the official SDK does (known answer: k=a&k=Ａ&k=😀)", () => {
+    // UTF-16 code units would order 😀 (D83D DE00) before Ａ (FF21); UTF-8 orders Ａ (EF BC A1) first.
+    expect(canonicalQuery("k=a&k=Ａ&k=😀")).toBe("k=a&k=%EF%BC%A1&k=%F0%9F%98%80");
+    expect(canonicalQuery("k=%F0%9F%98%80&k=%EF%BC%A1&k=a")).toBe("k=a&k=%EF%BC%A1&k=%F0%9F%98%80");
+    expect(canonicalQuery("%F0%9F%98%80=1&%EF%BC%A1=2&ab=3&a=4")).toBe("a=4&ab=3&%EF%BC%A1=2&%F0%9F%98%80=1");
+  });
+
   test("empty body hash", () => {
     expect(sha256Hex("")).toBe(EMPTY_BODY_SHA256);
   });
@@ -132,6 +139,19 @@ describe("known-answer vectors", () => {
     expect(computeSignature("SecretKey", GO_POST, ["x-sdk-date"]).signature).toBe(GO_POST_SIG);
     const noLf = { ...GO_POST, body: '{"Name":"test","Id":1}' };
     expect(computeSignature("SecretKey", noLf, ["x-sdk-date"]).signature).not.toBe(GO_POST_SIG);
+  });
+
+  test("official Go SDK v0.1.207: Unicode queries signed in UTF-8 byte order verify", () => {
+    // Signatures produced by huaweicloud-sdk-go-v3 v0.1.207 core/auth/signer.Sign (GET /path, only
+    // X-Sdk-Date set); the query is given in an order that is neither UTF-8 nor UTF-16 sorted.
+    for (const [query, sig] of [
+      ["k=%F0%9F%98%80&k=%EF%BC%A1&k=a", "567f397ca4c7e2cc79329238d34a5faa02c9941d455351ad58dee0dd432a3f14"],
+      ["%F0%9F%98%80=1&%EF%BC%A1=2&ab=3&a=4", "0d93fd786f852a2aa426dc677cad0b5427d65e89f8c5769a076cf37875d54505"],
+    ] as const) {
+      const req: SignableRequest = { ...GO_GET, query };
+      expect(computeSignature("SecretKey", req, ["x-sdk-date"]).signature).toBe(sig);
+      expect(verifyRequest(withAuth(req, "AccessKey", ["x-sdk-date"], sig), { keys: goKeys, now: GO_AT }).ok).toBe(true);
+    }
   });
 
   test("HW-GO signer_test: verifyRequest accepts both (body as bytes too)", () => {

@@ -51,6 +51,23 @@ describe("SDK-HMAC-SHA256 signer", () => {
     expect(encodeRfc3986("a*b(c)!'~._-")).toBe("a%2Ab%28c%29%21%27~._-");
   });
 
+  it("sorts by UTF-8 bytes, as the official SDK does (known answer: k=a&k=Ａ&k=😀)", () => {
+    // UTF-16 code units would order 😀 (D83D DE00) before Ａ (FF21); UTF-8 orders Ａ (EF BC A1) first.
+    expect(canonicalQuery("?k=a&k=Ａ&k=😀")).toBe("k=a&k=%EF%BC%A1&k=%F0%9F%98%80");
+    expect(canonicalQuery("?k=%F0%9F%98%80&k=%EF%BC%A1&k=a")).toBe("k=a&k=%EF%BC%A1&k=%F0%9F%98%80");
+    // The same order for keys, and a key that is a prefix of another sorts first.
+    expect(canonicalQuery("?%F0%9F%98%80=1&%EF%BC%A1=2&ab=3&a=4")).toBe("a=4&ab=3&%EF%BC%A1=2&%F0%9F%98%80=1");
+  });
+
+  it("matches signatures made by the official Go SDK (v0.1.207) for Unicode queries", () => {
+    // Signatures produced by huaweicloud-sdk-go-v3 v0.1.207 core/auth/signer.Sign for GET
+    // https://example.huaweicloud.com/path with only X-Sdk-Date set (the SDK then signs x-sdk-date alone).
+    const signed = (query: string) =>
+      sign({ method: "GET", url: `https://example.huaweicloud.com/path?${query}`, headers: { "X-Sdk-Date": "20060102T150405Z" }, body: "" }, "AccessKey", "SecretKey").signature;
+    expect(signed("k=%F0%9F%98%80&k=%EF%BC%A1&k=a")).toBe("567f397ca4c7e2cc79329238d34a5faa02c9941d455351ad58dee0dd432a3f14");
+    expect(signed("%F0%9F%98%80=1&%EF%BC%A1=2&ab=3&a=4")).toBe("0d93fd786f852a2aa426dc677cad0b5427d65e89f8c5769a076cf37875d54505");
+  });
+
   it("formats X-Sdk-Date in UTC", () => {
     expect(formatSdkDate(new Date(Date.UTC(2019, 10, 15, 3, 36, 55, 123)))).toBe("20191115T033655Z");
   });
