@@ -222,7 +222,7 @@ describe("through the real engine (Automation API, file:// backend)", () => {
       expect(emu.requests).toHaveLength(0);
       rows.push({ key: row.key, preview: lines.preview, up: lines.up ?? null, requests: emu.requests.length });
     }
-    expect(upFor.size).toBe(11);
+    expect(upFor.size).toBe(13);
     // A configuration error surfaces at up (preview needs no credentials) and still sends nothing.
     current = { key: "no-credentials", input: "", over: {}, property: "", message: "" };
     const envVars = stack.workspace.envVars;
