@@ -196,7 +196,8 @@ export class ClusterCoordinator {
    * accepts and rejects: it waits out our own busy window and makes the next request wait out its.
    */
   exclusive(key: string, describe: string, deadline: Deadline, send: () => Promise<SendReport | void>, tracker?: SendTracker): Promise<SendResult> {
-    return this.submit(key, { action: "service", ids: [describe], deadline, tracker, send: () => send() });
+    // Asking for the ids marks the tracker: the change may reach the cluster from here on.
+    return this.submit(key, { action: "service", ids: [describe], deadline, tracker, send: (ids) => (ids(), send()) });
   }
 
   /** Endpoints among `ids` that our own releases rejected on this cluster; forgets them (the caller re-accepts). */

@@ -54,6 +54,18 @@ describe("a closed service", () => {
     expect(emu.serviceState(C)?.open).toBe(false);
   });
 
+  it("a failure after opening keeps the resource in state, remembering it found the service closed", async () => {
+    emu.failNext(1, { status: 400, code: "CSS.5181", match: { pathIncludes: "/vpcepservice/permissions" } });
+    const checked = await provider.check({}, props({ whitelist: [A] }));
+    const err = (await provider.create({ ...checked.inputs, __provider: "code" }).catch((e: unknown) => e)) as Error & { id?: string; properties?: Record<string, unknown> };
+    expect(err.message).toMatch(/CSS\.5181/);
+    expect(err.id).toMatch(new RegExp(`^${C}:service-`));
+    expect(err.properties).toMatchObject({ found: { open: false, whitelist: [] }, __provider: "code" });
+    // Its delete closes what it opened.
+    await provider.delete(err.id as string, err.properties as unknown as ServiceOutputs);
+    expect(emu.serviceState(C)?.open).toBe(false);
+  });
+
   it("closed behind Pulumi's back: refresh shows it, the next update reopens it and re-applies the whitelist", async () => {
     const { id, outs } = await create({ whitelist: [A] });
     emu.setVpcepEnabled(C, false);
