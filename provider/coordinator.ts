@@ -59,6 +59,8 @@ interface Pending extends QueuedAction {
   /** The ids it sends, after `exclude`. */
   effective: readonly string[];
   timer?: ReturnType<typeof setTimeout>;
+  /** Its client sends the batch: its own retry loop ends at its deadline, with the last answer. */
+  sending?: boolean;
 }
 
 /**
@@ -185,7 +187,7 @@ export class ClusterCoordinator {
       pending.reject = (err) => {
         if (this.settle(pending)) reject(err);
       };
-      pending.timer = setTimeout(() => this.expire(lane, pending), request.deadline.remainingMs());
+      pending.timer = setTimeout(() => this.expire(key, lane, pending), request.deadline.remainingMs());
       lane.queue.push(pending);
       void this.drain(key);
     });
@@ -216,11 +218,14 @@ export class ClusterCoordinator {
   }
 
   /** The request's deadline passed: fail it now, and leave its ids out of any further attempt. */
-  private expire(lane: ClusterLane, p: Pending): void {
+  private expire(key: string, lane: ClusterLane, p: Pending): void {
     const queued = lane.queue.includes(p);
+    // The sender's own retry loop stops at this same deadline and fails with the last answer it got.
+    if (!queued && p.sending) return;
     lane.queue = lane.queue.filter((q) => q !== p);
     const seconds = p.deadline.timeoutSeconds;
-    const what = p.action === "service" ? `call to ${p.ids[0]}` : `${p.action} of ${p.ids.length} endpoint(s)`;
+    const cluster = key.split("|").pop() ?? key;
+    const what = `${p.action === "service" ? `call to ${p.ids[0]}` : `${p.action} of ${p.ids.length} endpoint(s)`} on CSS cluster ${cluster}`;
     p.reject(
       cssApiError({
         kind: "deadline",
@@ -295,6 +300,7 @@ export class ClusterCoordinator {
     };
     // The request with the most time left sends for everyone.
     const sender = batch.reduce((a, b) => (b.deadline.expiresAt > a.deadline.expiresAt ? b : a));
+    sender.sending = true;
     this.stats.posts++;
     this.stats.coalescedRequests += batch.length;
     try {
@@ -312,6 +318,7 @@ export class ClusterCoordinator {
       for (const b of batch) {
         if (b.settled) continue;
         this.stats.posts++;
+        b.sending = true;
         try {
           await b.send(live([b]));
           this.succeeded(lane, [b], now());
