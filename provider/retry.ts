@@ -58,13 +58,20 @@ export interface RetryOptions {
  */
 export async function withRetry<T>(call: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
   const { deadline, policy, log, describe } = opts;
+  // The last retryable answer: when the deadline cuts the next attempt short, the error reports it.
+  let lastAnswer: CssApiError | undefined;
   return pRetry(
     async (attempt) => {
       try {
         return await call(attempt);
       } catch (err) {
         if (isCssApiError(err)) err.attempts = attempt;
+        if (isCssApiError(err) && err.kind === "deadline" && lastAnswer) {
+          const why = `the deadline of ${deadline.timeoutSeconds}s passed during attempt ${attempt}`;
+          throw new pRetry.AbortError(giveUp(describe, lastAnswer, attempt, why, deadline));
+        }
         if (!isCssApiError(err) || !isRetryable(err.kind)) throw new pRetry.AbortError(asError(err));
+        lastAnswer = err;
         throw err;
       }
     },

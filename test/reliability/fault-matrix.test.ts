@@ -145,7 +145,7 @@ const ROWS: Row[] = [
     timeoutSeconds: 3,
     setup: (ctx) => startBusyWindow(ctx, 60_000),
     cleanup: () => emu.configure({ busyMs: 0 }),
-    expect: /^POST \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 409 CSS\.0029\): receive 1 endpoint\(s\) on cluster c-fm-\d+: gave up after \d+ attempts in \d+\.\ds \(the deadline of 3s would pass before the next retry\); last answer: HTTP 409 CSS\.0029 Another operation is in progress on the cluster, try again later; request id [0-9a-f]{32}$/,
+    expect: /^POST \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 409 CSS\.0029\): receive 1 endpoint\(s\) on cluster c-fm-\d+: gave up after \d+ attempts in \d+\.\ds \(the deadline of 3s (would pass before the next retry|passed during attempt \d+)\); last answer: HTTP 409 CSS\.0029 Another operation is in progress on the cluster, try again later; request id [0-9a-f]{32}$/,
     maxCalls: 60,
   },
   {
@@ -189,7 +189,7 @@ const ROWS: Row[] = [
     fault: "429 with Retry-After beyond the deadline",
     how: "failNext(1, 429, retryAfter 30) on POST",
     setup: () => emu.failNext(1, { status: 429, retryAfter: "30", match: POST }),
-    expect: /gave up after 1 attempt in \d+\.\ds \(the deadline of 4s would pass before the next retry\); last answer: HTTP 429 APIG\.0308 injected fault: Too Many Requests; request id [0-9a-f]{32}$/,
+    expect: /gave up after 1 attempt in \d+\.\ds \(the deadline of 4s (would pass before the next retry|passed during attempt \d+)\); last answer: HTTP 429 APIG\.0308 injected fault: Too Many Requests; request id [0-9a-f]{32}$/,
     maxCalls: 2,
   },
   // ---- 5xx ---------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ const ROWS: Row[] = [
     fault: "503 for longer than the deadline",
     how: "failNext(1000, 503) on any call",
     setup: () => emu.failNext(1000, { status: 503, code: "CSS.9999", message: "Service Unavailable" }),
-    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 503 CSS\.9999\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s would pass before the next retry\); last answer: HTTP 503 CSS\.9999 Service Unavailable; request id [0-9a-f]{32}$/,
+    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 503 CSS\.9999\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s (would pass before the next retry|passed during attempt \d+)\); last answer: HTTP 503 CSS\.9999 Service Unavailable; request id [0-9a-f]{32}$/,
     maxCalls: 60,
   },
   // ---- transport ---------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ const ROWS: Row[] = [
     fault: "connection reset on every call",
     how: "failNext(1000, reset)",
     setup: () => emu.failNext(1000, { reset: true }),
-    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(ECONNRESET\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s would pass before the next retry\); last answer: ECONNRESET socket hang up \(http:\/\/127\.0\.0\.1:\d+\)$/,
+    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(ECONNRESET\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s (would pass before the next retry|passed during attempt \d+)\); last answer: ECONNRESET socket hang up \(http:\/\/127\.0\.0\.1:\d+\)$/,
     maxCalls: 60,
   },
   {
@@ -257,7 +257,7 @@ const ROWS: Row[] = [
     // The operation's deadline, not a network fault, is what the user must act on: either our deadline
     // cut the last exchange short, or the retry loop stopped because the next wait would pass it.
     expect:
-      /^(timed out after 4s \(timeoutSeconds=4\) (waiting for the connection list of CSS cluster c-fm-\d+|while waiting for an answer from http:\/\/127\.0\.0\.1:\d+); raise timeoutSeconds|GET \S+ failed \(ECONNABORTED\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s would pass before the next retry\); last answer: ECONNABORTED no answer from http:\/\/127\.0\.0\.1:\d+ within the request timeout)$/,
+      /^(timed out after 4s \(timeoutSeconds=4\) (waiting for the connection list of CSS cluster c-fm-\d+|while waiting for an answer from http:\/\/127\.0\.0\.1:\d+); raise timeoutSeconds|GET \S+ failed \(ECONNABORTED\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s (would pass before the next retry|passed during attempt \d+)\); last answer: ECONNABORTED no answer from http:\/\/127\.0\.0\.1:\d+ within the request timeout)$/,
     maxCalls: 10,
   },
   {
@@ -283,7 +283,7 @@ const ROWS: Row[] = [
     fault: "malformed JSON on every listing",
     how: "failNext(1000, 200 malformed) on GET",
     setup: () => emu.failNext(1000, { status: 200, body: '{"connections": [', match: GET }),
-    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 200\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s would pass before the next retry\); last answer: HTTP 200 unreadable response body: \{"connections": \[; request id [0-9a-f]{32}$/,
+    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 200\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s (would pass before the next retry|passed during attempt \d+)\); last answer: HTTP 200 unreadable response body: \{"connections": \[; request id [0-9a-f]{32}$/,
     maxCalls: 60,
   },
   {
@@ -309,7 +309,7 @@ const ROWS: Row[] = [
     fault: "HTML gateway page (504) on every call",
     how: "failNext(1000, 504 text/html nginx page)",
     setup: () => emu.failNext(1000, { status: 504, body: HTML_504, contentType: "text/html" }),
-    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 504\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s would pass before the next retry\); last answer: HTTP 504 504 Gateway Time-out; request id [0-9a-f]{32}$/,
+    expect: /^GET \/v1\.0\/\w+\/clusters\/c-fm-\d+\/vpcepservice\/connections failed \(HTTP 504\): list connections of cluster c-fm-\d+: gave up after \d+ attempts in \d\.\ds \(the deadline of 4s (would pass before the next retry|passed during attempt \d+)\); last answer: HTTP 504 504 Gateway Time-out; request id [0-9a-f]{32}$/,
     maxCalls: 60,
   },
   // ---- authentication ----------------------------------------------------------------------------
