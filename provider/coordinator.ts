@@ -180,18 +180,19 @@ export function narrowBusyWindow(bounds: BusyBounds, gaps: AttemptGaps): BusyBou
 
 /**
  * How long to wait after our POST before the next one (pure): nothing while no attempt has gone
- * through after one of ours; the upper bound (plus a margin) once the bounds are close, or while no
- * failed attempt bounds the window from below (so a lane that learned its window from calls whose
- * attempts it cannot time, such as opening the service, meets no 409 of its own making); otherwise a
- * probe a quarter of the way down from the upper bound. Going through there lowers `hi`; a 409 there
- * raises `lo`, and costs the client's next backoff step, which grows with how far the probe fell
- * short: so the probe stays near `hi` rather than halving the interval.
+ * through after one of ours; the upper bound (plus a margin) once the bounds are within 5% (at least
+ * 50 ms), or while no failed attempt bounds the window from below (so a lane that learned its window
+ * from calls whose attempts it cannot time, such as opening the service, meets no 409 of its own
+ * making); otherwise a probe halfway between them. Going through there lowers `hi`, a 409 there
+ * raises `lo` and costs the client's next backoff step. The first bounds of a phase are loose (the
+ * client's last backoff step before the window ended can be seconds): bench/engine/busy-window-sim.ts
+ * compares this with probing nearer the upper bound.
  */
 export function busyWait(bounds: BusyBounds): number {
   if (bounds.hi === undefined) return 0;
   const width = bounds.hi - bounds.lo;
   const settled = bounds.lo <= 0 || width <= Math.max(BUSY_TOLERANCE_MS, bounds.hi * 0.05);
-  return Math.min(MAX_COOLDOWN_MS, settled ? bounds.hi + BUSY_MARGIN_MS : Math.round(bounds.hi - width / 4));
+  return Math.min(MAX_COOLDOWN_MS, settled ? bounds.hi + BUSY_MARGIN_MS : Math.round(bounds.lo + width / 2));
 }
 
 /**

@@ -115,19 +115,23 @@ describe("learnBusyWindow (cool-down after our own POSTs)", () => {
     learnBusyWindow(lane, { attempts: 4, lastAttemptAt: 1210 }, 1230, [1005, 1010, 1060, 1170, 1210]);
     expect(lane).toEqual({ lastDoneAt: 1230, busyEstimateMs: 220, quietUntil: 1450, busy: { lo: 170, hi: 210 } });
   });
-  it("probes below the upper bound while the bounds are loose, and narrows them with what the probe shows", () => {
+  it("probes halfway while the bounds are loose, and narrows them with what the probe shows", () => {
     const lane: Parameters<typeof learnBusyWindow>[0] = { lastDoneAt: 0, busyEstimateMs: 0, quietUntil: 0 };
     learnBusyWindow(lane, { attempts: 3, lastAttemptAt: 3500 }, 3520, [10, 900, 3500]);
     expect(lane.busy).toEqual({ lo: 900, hi: 3500 });
-    expect(lane.busyEstimateMs).toBe(2850);
-    // The probe went through: the window ended by 2850.
-    learnBusyWindow(lane, { attempts: 1, lastAttemptAt: 3520 + 2850 }, 6380, [6370, 6370]);
-    expect(lane.busy).toEqual({ lo: 900, hi: 2850 });
-    expect(lane.busyEstimateMs).toBe(2363);
-    // The next probe met a 409 at 2363; the retry went through at 2600.
-    learnBusyWindow(lane, { attempts: 2, lastAttemptAt: 6380 + 2600 }, 8990, [6380 + 2363, 6380 + 2363, 6380 + 2600]);
-    expect(lane.busy).toEqual({ lo: 2363, hi: 2600 });
-    expect(lane.busyEstimateMs).toBe(2541);
+    expect(lane.busyEstimateMs).toBe(2200);
+    // The probe went through: the window ended by 2200.
+    learnBusyWindow(lane, { attempts: 1, lastAttemptAt: 3520 + 2200 }, 5730, [5720, 5720]);
+    expect(lane.busy).toEqual({ lo: 900, hi: 2200 });
+    expect(lane.busyEstimateMs).toBe(1550);
+    // The next probe met a 409 at 1550; the retry went through at 2000.
+    learnBusyWindow(lane, { attempts: 2, lastAttemptAt: 5730 + 2000 }, 7740, [5730 + 1550, 5730 + 1550, 5730 + 2000]);
+    expect(lane.busy).toEqual({ lo: 1550, hi: 2000 });
+    expect(lane.busyEstimateMs).toBe(1775);
+    // And once more: a 409 at 1775, through at 1990: still more than 5% apart, so probe halfway again.
+    learnBusyWindow(lane, { attempts: 2, lastAttemptAt: 7740 + 1990 }, 9740, [7740 + 1775, 7740 + 1775, 7740 + 1990]);
+    expect(lane.busy).toEqual({ lo: 1775, hi: 1990 });
+    expect(lane.busyEstimateMs).toBe(1883);
   });
   it("without attempt times, only the successful attempt bounds the window: no probing below it", () => {
     const lane: Parameters<typeof learnBusyWindow>[0] = { lastDoneAt: 1000, busyEstimateMs: 200, quietUntil: 0 };
@@ -166,7 +170,7 @@ describe("narrowBusyWindow and busyWait", () => {
   it("waits the upper bound (plus a margin) once the bounds are within 50 ms or 5%", () => {
     expect(busyWait({ lo: 260, hi: 300 })).toBe(310);
     expect(busyWait({ lo: 1950, hi: 2040 })).toBe(2050);
-    expect(busyWait({ lo: 1800, hi: 2040 })).toBe(1980);
+    expect(busyWait({ lo: 1800, hi: 2040 })).toBe(1920);
   });
   it("keeps the tighter bounds", () => {
     expect(narrowBusyWindow({ lo: 900, hi: 2200 }, { failed: [1500], succeeded: 1900 })).toEqual({ lo: 1500, hi: 1900 });
