@@ -158,12 +158,16 @@ const MAX_ARRIVAL_WINDOW_MS = 300;
 export interface BusyBounds {
   lo: number;
   hi?: number;
+  /** Some attempt after one of our POSTs met the window (timed or not): without that, there may be no window at all. */
+  met?: boolean;
 }
 
 /** One POST's attempts, as gaps (ms) after our previous POST returned: every attempt but the last failed. */
 export interface AttemptGaps {
   failed: readonly number[];
   succeeded: number;
+  /** Attempts failed whose times are unknown (a call the coordinator cannot time). */
+  untimedFailures?: boolean;
 }
 
 /**
@@ -173,14 +177,16 @@ export interface AttemptGaps {
 export function narrowBusyWindow(bounds: BusyBounds, gaps: AttemptGaps): BusyBounds {
   const lastFailed = gaps.failed.length > 0 ? Math.max(...gaps.failed) : undefined;
   const ok = gaps.succeeded;
-  if (lastFailed !== undefined && bounds.hi !== undefined && lastFailed >= bounds.hi) return { lo: lastFailed, hi: Math.max(ok, lastFailed) };
-  if (ok <= bounds.lo) return { lo: lastFailed ?? 0, hi: ok };
-  return { lo: Math.max(bounds.lo, lastFailed ?? 0), hi: Math.min(bounds.hi ?? Infinity, ok) };
+  const met = bounds.met === true || lastFailed !== undefined || gaps.untimedFailures === true;
+  if (lastFailed !== undefined && bounds.hi !== undefined && lastFailed >= bounds.hi) return { lo: lastFailed, hi: Math.max(ok, lastFailed), met };
+  if (ok <= bounds.lo) return { lo: lastFailed ?? 0, hi: ok, met };
+  return { lo: Math.max(bounds.lo, lastFailed ?? 0), hi: Math.min(bounds.hi ?? Infinity, ok), met };
 }
 
 /**
- * How long to wait after our POST before the next one (pure): nothing while no attempt has gone
- * through after one of ours; the upper bound (plus a margin) once the bounds are within 5% (at least
+ * How long to wait after our POST before the next one (pure): nothing until an attempt after one of
+ * ours has met the window and one has gone through (POSTs that all go through at once show no
+ * window, only how far apart they happened to be); the upper bound (plus a margin) once the bounds are within 5% (at least
  * 50 ms), or while no failed attempt bounds the window from below (so a lane that learned its window
  * from calls whose attempts it cannot time, such as opening the service, meets no 409 of its own
  * making); otherwise a probe halfway between them. Going through there lowers `hi`, a 409 there
@@ -189,7 +195,7 @@ export function narrowBusyWindow(bounds: BusyBounds, gaps: AttemptGaps): BusyBou
  * compares this with probing nearer the upper bound.
  */
 export function busyWait(bounds: BusyBounds): number {
-  if (bounds.hi === undefined) return 0;
+  if (bounds.hi === undefined || bounds.met !== true) return 0;
   const width = bounds.hi - bounds.lo;
   const settled = bounds.lo <= 0 || width <= Math.max(BUSY_TOLERANCE_MS, bounds.hi * 0.05);
   return Math.min(MAX_COOLDOWN_MS, settled ? bounds.hi + BUSY_MARGIN_MS : Math.round(bounds.lo + width / 2));
@@ -217,7 +223,7 @@ export function learnBusyWindow(
     const failed = timed ? attemptsAt.slice(-attempts, -1).map((t) => t - previous) : [];
     let bounds = lane.busy ?? { lo: 0 };
     if (!timed && attempts > 1 && startedAt !== undefined && bounds.hi !== undefined && startedAt - previous >= bounds.hi) bounds = { lo: 0 };
-    lane.busy = narrowBusyWindow(bounds, { failed, succeeded: report.lastAttemptAt - previous });
+    lane.busy = narrowBusyWindow(bounds, { failed, succeeded: report.lastAttemptAt - previous, untimedFailures: !timed && attempts > 1 });
     lane.busyEstimateMs = busyWait(lane.busy);
   }
   lane.lastDoneAt = doneAt;

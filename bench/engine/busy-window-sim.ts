@@ -35,7 +35,7 @@ function bounded(rule: (b: BusyBounds) => number): () => Learner {
 }
 
 const settledOr = (b: BusyBounds, probe: (lo: number, hi: number) => number) =>
-  b.hi === undefined ? 0 : b.lo <= 0 || b.hi - b.lo <= Math.max(50, b.hi * 0.05) ? b.hi + 10 : probe(b.lo, b.hi);
+  b.hi === undefined || b.met !== true ? 0 : b.lo <= 0 || b.hi - b.lo <= Math.max(50, b.hi * 0.05) ? b.hi + 10 : probe(b.lo, b.hi);
 
 const LEARNERS: Record<string, (windowMs: number) => Learner> = {
   "coordinator (halfway)": bounded(busyWait),
