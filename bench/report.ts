@@ -309,7 +309,9 @@ export function renderMarkdown(res: BenchResults, root = "."): string {
     `- timings, identical for ours and the baseline: retry backoff base ${t.retryBaseMs} ms, cap ${t.retryMaxMs} ms, at most ${t.maxAttempts} attempts per POST; ` +
       `poll backoff base ${t.pollBaseMs} ms, cap ${t.pollMaxMs} ms. Ours gets them as \`CSS_VPCEP_RETRY_BASE_MS=${t.retryBaseMs} CSS_VPCEP_RETRY_MAX_MS=${t.retryMaxMs} ` +
       `CSS_VPCEP_MAX_ATTEMPTS=${t.maxAttempts} CSS_VPCEP_POLL_BASE_MS=${t.pollBaseMs} CSS_VPCEP_POLL_MAX_MS=${t.pollMaxMs}\` ` +
-      "(the provider's defaults, 500/20000 ms and 1000/10000 ms, are for the real API, whose busy window lasts seconds).",
+      "(the provider's defaults, 500/20000 ms and 1000/10000 ms, are for the real API, whose busy window lasts seconds). " +
+      `Ours also gets \`CSS_VPCEP_RELEASE_GRACE_MS=${t.releaseGraceMs ?? 1500}\` (the default, set explicitly): an update's reject of a dropped endpoint waits until no resource has been checked for that long, ` +
+      "and this driver checks every resource right before its update, so the in-process update includes that wait; create and destroy check nothing after it.",
   );
   out.push(
     `- ${s.reps} repetition${s.reps === 1 ? "" : "s"} per scenario (medians shown), ${s.heavyReps} for scenarios with more than 100 resources on one cluster; ` +
@@ -396,7 +398,7 @@ export function renderMarkdown(res: BenchResults, root = "."): string {
   const oh = res.overhead;
   if (oh && !oh.error) {
     out.push(
-      `Measured in a separate provider process (the emulator answers from the runner's process; no busy window, no latency), ` +
+      `Measured in a separate provider process (the emulator answers from the runner's process; no busy window, no latency, no release grace: \`CSS_VPCEP_RELEASE_GRACE_MS=0\`), ` +
         `${oh.resources} resources one operation at a time, then ${oh.concurrent} at once. CPU = user + system time of the provider process (\`process.cpuUsage\`), ` +
         "i.e. everything it spends outside the emulator; *bare* = the same signed HTTP exchanges without the provider (the naive client's code).",
     );
@@ -428,13 +430,13 @@ function runningIt(res: BenchResults): string[] {
   out.push("```");
   out.push(`npm run bench                          # everything (this run: ${Math.round(res.durationS)} s on ${res.machine.cores} cores)`);
   out.push("npm run bench -- --no-inprocess --engine-scenarios 50x1 --engine-busy 2000 --engine-parallel none   # the target row only");
-  out.push("npm run bench -- --state               # also the scale-of-state runs (200 approvals from the checkout: many minutes)");
+  out.push("npm run bench -- --state               # only the scale-of-state runs (200 approvals, installed and from the checkout: tens of minutes) into bench/state-results.json");
   out.push("npm run bench -- --no-engine --scenarios 10x1,50x1 --no-serialize --no-overhead --no-markdown   # the provider alone");
   out.push("```");
   out.push("");
   out.push(
     "Engine flags: `--no-engine`, `--engine-scenarios` (e.g. `10x1,50x1,200x1,200x10`), `--engine-busy` (e.g. `300,2000`), `--engine-parallel` (values besides the default, or `none`), " +
-      "`--target-reps`, `--no-engine-naive`, `--engine-naive-jobs`, `--state`. In-process flags (or env): `--no-inprocess`, `--busy-ms` (`BENCH_BUSY_MS`), `--reps` (`BENCH_REPS`), `--heavy-reps` (`BENCH_HEAVY_REPS`), " +
+      "`--target-reps`, `--no-engine-naive`, `--engine-naive-jobs`; `--state` alone. In-process flags (or env): `--no-inprocess`, `--busy-ms` (`BENCH_BUSY_MS`), `--reps` (`BENCH_REPS`), `--heavy-reps` (`BENCH_HEAVY_REPS`), " +
       "`--naive-jobs` (`BENCH_NAIVE_JOBS`), `--scenarios`, `--retry-base-ms`, `--retry-max-ms`, `--poll-base-ms`, `--poll-max-ms`, `--max-attempts`.",
   );
   out.push("The in-process provider's retry warnings go to `bench/.tmp/worker-*.log`.");
@@ -470,7 +472,7 @@ function findings(res: BenchResults): string[] {
   if (split.length > 0) {
     out.push(
       `- **The coalesced POST split** in ${split.map((r) => `${scenarioTitle(r)} ${r.phase} (${plural(r.ours.posts, "POST")}, ${plural(r.ours.conflicts, "409")})`).join(", ")}: ` +
-        "requests that reach a cluster's lane more than the coordinator's gather window (`gatherMs`, 25 ms) after the first go into a later POST, which meets the busy window. " +
+        "requests that reach a cluster's lane after its POST was formed go into a later POST, which meets the busy window. " +
         "Unshared planning GETs (see above) spread the requests out; sharing them, or a gather window that stays open while requests keep arriving, keeps one POST per cluster and action.",
     );
   }
@@ -478,13 +480,13 @@ function findings(res: BenchResults): string[] {
   if (upd) {
     out.push(
       `- **An update that accepts and rejects needs two POSTs per cluster** (the API takes one action per call), so ours meets the busy window once: ${scenarioTitle(upd)}, ${plural(upd.ours.posts, "POST")} and ${plural(upd.ours.conflicts, "409")}, ` +
-        `${fmtMs(upd.ours.wallMs)} (one busy window is ${res.settings.busyMs} ms; the retries' full jitter decides the rest).`,
+        `${fmtMs(upd.ours.wallMs)} (one busy window is ${res.settings.busyMs} ms; the reject also waits the release grace, ${res.settings.tuning.releaseGraceMs ?? 1500} ms, since the driver checked every resource just before).`,
     );
   }
   const one = get("1x1", "create");
   if (one && one.ours.wallMs > one.naive.wallMs) {
     out.push(
-      `- **One resource alone is slower with ours** (${fmtMs(one.ours.wallMs)} against ${fmtMs(one.naive.wallMs)} for create): the coordinator waits its gather window (25 ms) for other requests to join, ` +
+      `- **One resource alone is slower with ours** (${fmtMs(one.ours.wallMs)} against ${fmtMs(one.naive.wallMs)} for create): the coordinator waits its gather window (at least 50 ms) for other requests to join, ` +
         "and the provider lists the cluster before it POSTs (to name endpoints that are not connected). Against a real API's latency this is noise; it is the price of coalescing.",
     );
   }

@@ -6,15 +6,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineResults, EngineRow, StateVariant } from "./report";
-import { engineMarkdownTable, fmtS, fmtX, scenarioName, windowsOverFloor } from "./report";
+import { parseEngineScenario } from "./engine";
+import { engineMarkdownTable, fmtS, fmtX, scenarioName } from "./report";
 
 function kib(bytes: number | undefined): string {
   if (bytes === undefined) return "-";
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
-}
-
-function w(n: number | undefined): string {
-  return n === undefined || !Number.isFinite(n) ? "-" : (Math.round(n * 10) / 10).toFixed(1);
 }
 
 /** The design-change notes (bench/engine/design-changes.md in the source tree). */
@@ -51,8 +48,8 @@ export function engineMarkdown(e: EngineResults, root: string, cores: number): s
   );
   out.push("");
   out.push(
-    `- **wall** = the \`pulumi up\` / \`pulumi destroy\` process, start to exit (Automation API's own \`stack output\` and \`stack history\` calls afterwards are not counted). ` +
-      "**POSTs** = accepted POSTs (200) on `.../vpcepservice/connections`; **409s** and **GETs** on the same path; counts from the emulator's log of the run's own clusters.",
+    `- **wall** = the \`pulumi up\` / \`pulumi destroy\` process, start to exit (Automation API's follow-up \`stack output\` and \`stack history\` calls are answered by the harness, which does not use them). ` +
+      "**POSTs** = accepted POSTs (200) on `.../vpcepservice/connections`; **409s** and **GETs** on the same path; counts from the emulator's log of the run's own clusters; with several clusters, in parentheses: on the busiest one (what the limit bounds).",
   );
   out.push(
     `- **limit** = the engine's limit for accepted POSTs on the busiest cluster: the engine runs at most \`--parallel\` operations at once (default ${e.defaultParallel} here, 4 per core) and starts the next as earlier ones finish, ` +
@@ -136,59 +133,70 @@ export function engineMarkdown(e: EngineResults, root: string, cores: number): s
   }
 
   // --- state ---
-  const st = e.state;
-  if (st) {
-    out.push(`### Scale of state: ${st.scenario.split("x")[0]} approvals, installed package against the repository checkout`);
+  const sr = e.state;
+  const st = sr?.state;
+  if (sr && st) {
+    const n = parseEngineScenario(st.scenario);
+    out.push(`### Scale of state: ${n.resources} approvals, installed package against the repository checkout`);
     out.push("");
     out.push(
-      `Ours, ${scenarioName({ resources: Number(st.scenario.split("x")[0]), clusters: Number(st.scenario.split("x")[1]) })}, busy ${st.busyMs} ms, default parallelism, \`up\` then \`destroy\`; ` +
-        "the checkout is bench/checkout (a TypeScript program that imports `../../provider`, as examples/ does, so every resource carries the provider by value). " +
-        "The `file://` backend rewrites the whole checkpoint as steps start and finish; `PULUMI_SKIP_CHECKPOINTS=true` writes only the final one, so the difference is the time spent on checkpoints.",
+      `From \`npm run bench -- --state\` on ${sr.generatedAt.slice(0, 10)}${sr.commit ? ` (commit \`${sr.commit.slice(0, 12)}\`)` : ""}, which took ${Math.round(sr.durationS / 60)} min ` +
+        `(load average ${sr.load.mean.toFixed(1)}, ${sr.load.min.toFixed(1)} to ${sr.load.max.toFixed(1)}): too long for every bench run, so later runs include its figures as they are. ` +
+        `Ours, ${scenarioName(n)}, busy ${st.busyMs} ms, default parallelism (${st.parallel}), \`up\` then \`destroy\`. ` +
+        "The checkout is bench/checkout, a TypeScript program that imports `../../provider` as examples/ does, so every resource carries the provider by value. " +
+        "The `file://` backend rewrites the whole checkpoint as steps start and finish; with `PULUMI_SKIP_CHECKPOINTS=true` it writes only the last one, so the difference is the time spent on checkpoints.",
     );
     out.push("");
-    out.push("| variant | state after up | `__provider` per resource | up | destroy | POSTs up / destroy |");
+    out.push("| variant | state after up | `__provider` per resource | up | destroy | accepted POSTs up / destroy |");
     out.push("| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const v of [st.package, st.packageNoCheckpoints, st.checkout, st.checkoutNoCheckpoints].filter((x): x is StateVariant => x !== undefined)) {
       out.push(`| ${v.label} | ${kib(v.stateBytes)} | ${kib(v.providerBytes)} | ${fmtS(v.upMs)} | ${fmtS(v.destroyMs)} | ${v.upPosts ?? "-"} / ${v.destroyPosts ?? "-"} |`);
     }
     out.push("");
-    const cost = (a?: StateVariant, b?: StateVariant, k: "upMs" | "destroyMs" = "upMs") => (a?.[k] !== undefined && b?.[k] !== undefined ? (a[k] as number) - (b[k] as number) : undefined);
-    const pkgUp = cost(st.package, st.packageNoCheckpoints);
-    const pkgDown = cost(st.package, st.packageNoCheckpoints, "destroyMs");
-    const coUp = cost(st.checkout, st.checkoutNoCheckpoints);
-    const coDown = cost(st.checkout, st.checkoutNoCheckpoints, "destroyMs");
+    const cost = (a: StateVariant | undefined, b: StateVariant | undefined, k: "upMs" | "destroyMs") =>
+      a?.[k] !== undefined && b?.[k] !== undefined ? (a[k] as number) - (b[k] as number) : undefined;
     if (st.package && st.checkout) {
       out.push(
         `- State: ${kib(st.checkout.stateBytes)} from the checkout against ${kib(st.package.stateBytes)} from the installed package (${fmtX((st.checkout.stateBytes ?? 0) / (st.package.stateBytes ?? 1))}); ` +
-          `\`__provider\` is ${kib(st.checkout.providerBytes)} against ${kib(st.package.providerBytes)} per resource, stored twice (inputs and outputs).`,
+          `\`__provider\` is ${kib(st.checkout.providerBytes)} against ${kib(st.package.providerBytes)} per resource, and state holds it twice (inputs and outputs).`,
       );
       out.push(
-        `- Checkpoint writes (with minus without): installed package ${fmtS(pkgUp)} in up and ${fmtS(pkgDown)} in destroy; checkout ${fmtS(coUp)} in up and ${fmtS(coDown)} in destroy. ` +
-          `Whole phases: up ${fmtS(st.checkout.upMs)} from the checkout against ${fmtS(st.package.upMs)}, destroy ${fmtS(st.checkout.destroyMs)} against ${fmtS(st.package.destroyMs)}.`,
+        `- Time spent writing checkpoints (with minus without): installed package ${fmtS(cost(st.package, st.packageNoCheckpoints, "upMs"))} in \`up\` and ${fmtS(cost(st.package, st.packageNoCheckpoints, "destroyMs"))} in \`destroy\`; ` +
+          `checkout ${fmtS(cost(st.checkout, st.checkoutNoCheckpoints, "upMs"))} and ${fmtS(cost(st.checkout, st.checkoutNoCheckpoints, "destroyMs"))}. ` +
+          `Whole phases: \`up\` ${fmtS(st.checkout.upMs)} from the checkout against ${fmtS(st.package.upMs)} installed (${fmtX((st.checkout.upMs ?? 0) / (st.package.upMs ?? 1))}), ` +
+          `\`destroy\` ${fmtS(st.checkout.destroyMs)} against ${fmtS(st.package.destroyMs)}.`,
       );
       out.push(
-        "- Slow checkpoints also cost POSTs: the engine starts steps one checkpoint write apart, so a wave reaches the provider spread out and coalesces less " +
-          `(accepted POSTs up/destroy: ${st.checkout.upPosts ?? "-"}/${st.checkout.destroyPosts ?? "-"} from the checkout, ${st.package.upPosts ?? "-"}/${st.package.destroyPosts ?? "-"} installed).`,
+        "- Slow checkpoints cost POSTs too: the engine starts each step after a checkpoint write, so with a large state a wave reaches the provider seconds apart and cannot share a POST " +
+          `(accepted POSTs up / destroy: ${st.checkout.upPosts ?? "-"} / ${st.checkout.destroyPosts ?? "-"} from the checkout, ${st.package.upPosts ?? "-"} / ${st.package.destroyPosts ?? "-"} installed).`,
       );
-      out.push("- So: install the package (`npm install pulumi-css-vpcep`) in real projects; importing the source is for developing the provider.");
+      out.push("- So: install the package (`npm install pulumi-css-vpcep`) in real projects; importing the source is for developing the provider, with a handful of approvals.");
       out.push("");
     }
+  } else {
+    out.push("### Scale of state");
+    out.push("");
+    out.push("Not measured yet on this machine: run `npm run bench -- --state` (many minutes); later runs include its figures.");
+    out.push("");
   }
   return out;
 }
 
 /** Where the target row's time goes, from its figures. */
 function whereTimeGoes(rows: readonly EngineRow[]): string[] {
-  const out: string[] = ["Where the time goes (each phase: ours above the floor, against what the engine's waves force):", ""];
+  const out: string[] = [
+    "Where the time goes: each phase splits into the engine's own work (start-up before the first request, steps, checkpoints, shutdown: compare the floor) " +
+      "and the span from the first to the last API request, of which the busy windows between the waves' POSTs are forced (at least limit - 1 of them):",
+    "",
+  ];
   for (const r of rows.filter((x) => x.busyMs === rows[0].busyMs)) {
-    if (!r.floor) continue;
-    const over = r.ours.wallMs - r.floor.wallMs;
+    const span = r.ours.apiSpanMs;
+    if (span === undefined) continue;
     const forced = (r.limit - 1) * r.busyMs;
     out.push(
-      `- ${r.phase}: ${fmtS(over)} above the floor (${w(windowsOverFloor(r))} windows); the ${r.limit} POSTs the waves need force ${fmtS(forced)} (${r.limit - 1} windows), ` +
-        `leaving ${fmtS(over - forced)} for learning the busy window (the first 409s of the phase, each phase runs in a new provider process), probing it, ` +
-        (r.phase === "update" ? "the release grace, " : "") +
-        `gathering each wave, and load noise. API span (first to last request): ${fmtS(r.ours.apiSpanMs)}; ${r.ours.conflicts} 409s.`,
+      `- ${r.phase}: ${fmtS(r.ours.wallMs)} = ${fmtS(r.ours.wallMs - span)} of engine work (the floor: ${fmtS(r.floor?.wallMs)}) + ${fmtS(span)} of API span, ` +
+        `of which ${fmtS(forced)} are the ${r.limit - 1} busy windows the waves force and ${fmtS(span - forced)} the rest: learning the busy window (each phase is a new provider process, so its first wave after the first meets 409s and the client's backoff), ` +
+        `probing it, ${r.phase === "update" ? "the release grace, " : ""}gathering each wave, the status listings. ${r.ours.conflicts} 409s.`,
     );
   }
   return out;
@@ -197,7 +205,7 @@ function whereTimeGoes(rows: readonly EngineRow[]): string[] {
 function findings(e: EngineResults): string[] {
   const out: string[] = [];
   const rows = e.rows;
-  const over = rows.filter((r) => r.ours.posts > r.limit + 2);
+  const over = rows.filter((r) => r.ours.postsBusiest > r.limit + 2);
   const naive = rows.filter((r) => r.naive);
   if (naive.length > 0) {
     const ratios = naive.map((r) => (r.naive as NonNullable<EngineRow["naive"]>).wallMs / r.ours.wallMs);
@@ -219,7 +227,7 @@ function findings(e: EngineResults): string[] {
   }
   if (over.length > 0) {
     out.push(
-      `- **More POSTs than the limit + 2** in: ${over.map((r) => `${scenarioName(r)}, busy ${r.busyMs} ms, parallel ${r.parallel}, ${r.phase} (${r.ours.posts} against ${r.limit})`).join("; ")}. ` +
+      `- **More POSTs than the limit + 2** (on the busiest cluster) in: ${over.map((r) => `${scenarioName(r)}, busy ${r.busyMs} ms, parallel ${r.parallel}, ${r.phase} (${r.ours.postsBusiest} against ${r.limit})`).join("; ")}. ` +
         "A wave that reaches the provider spread out over more than the gather can wait for (MAX_GATHER_MS, 1 s) is split, and its rest waits a busy window.",
     );
   }
