@@ -103,12 +103,12 @@ export class NaiveClient {
     }
   }
 
-  /** Poll until every endpoint shows its target status. */
-  async waitFor(clusterId: string, targets: ReadonlyMap<string, string>): Promise<void> {
+  /** Poll until every endpoint shows its target status; resolves with the last listing's statuses. */
+  async waitFor(clusterId: string, targets: ReadonlyMap<string, string>): Promise<Map<string, string>> {
     const started = Date.now();
     for (let look = 1; ; look++) {
       const seen = await this.statuses(clusterId);
-      if ([...targets].every(([id, want]) => seen.get(id) === want)) return;
+      if ([...targets].every(([id, want]) => seen.get(id) === want)) return seen;
       if (Date.now() - started > this.s.timeoutMs) throw new Error(`timed out waiting on ${clusterId}`);
       const { baseMs, capMs } = this.s.poll;
       await new Promise((r) => setTimeout(r, Math.min(capMs, baseMs * 2 ** (look - 1))));
@@ -116,8 +116,8 @@ export class NaiveClient {
   }
 
   /** One resource's operation: POST, then wait for its own endpoints. */
-  async apply(clusterId: string, action: ApprovalAction, endpointIds: readonly string[]): Promise<void> {
+  async apply(clusterId: string, action: ApprovalAction, endpointIds: readonly string[]): Promise<Map<string, string>> {
     await this.post(clusterId, action, endpointIds);
-    await this.waitFor(clusterId, new Map(endpointIds.map((id) => [id, action === "receive" ? "accepted" : "rejected"])));
+    return this.waitFor(clusterId, new Map(endpointIds.map((id) => [id, action === "receive" ? "accepted" : "rejected"])));
   }
 }

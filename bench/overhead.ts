@@ -25,7 +25,8 @@ export async function measureOverhead(tuning: Tuning, resources = 100, concurren
 
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.values(ENV_VARS).flat()) delete env[name];
-  Object.assign(env, tuningEnv(tuning), { OS_ACCESS_KEY: DEFAULT_ACCESS_KEY, OS_SECRET_KEY: DEFAULT_SECRET_KEY, OS_PROJECT_ID: emu.projectId });
+  // No release grace: this measures the provider's own cost per operation, not the safety wait of an update's reject.
+  Object.assign(env, tuningEnv({ ...tuning, releaseGraceMs: 0 }), { OS_ACCESS_KEY: DEFAULT_ACCESS_KEY, OS_SECRET_KEY: DEFAULT_SECRET_KEY, OS_PROJECT_ID: emu.projectId });
   const plan: OverheadPlan = { url, projectId: emu.projectId, accessKey: DEFAULT_ACCESS_KEY, secretKey: DEFAULT_SECRET_KEY, clusters, resources, concurrent };
 
   const child = fork(path.join(__dirname, "overhead-child.js"), [], { env, stdio: ["ignore", "ignore", "pipe", "ipc"] });

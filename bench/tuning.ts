@@ -6,6 +6,12 @@ export interface Tuning {
   pollMaxMs: number;
   maxAttempts: number;
   requestTimeoutMs: number;
+  /**
+   * CSS_VPCEP_RELEASE_GRACE_MS: a release (the reject of an endpoint an update dropped) waits until
+   * no resource has been checked for this long. Set explicitly: the default is 1500 ms, and the
+   * in-process update checks every resource right before it updates.
+   */
+  releaseGraceMs: number;
 }
 
 /**
@@ -21,6 +27,7 @@ export const BENCH_TUNING: Tuning = {
   pollMaxMs: 1_000,
   maxAttempts: 60,
   requestTimeoutMs: 30_000,
+  releaseGraceMs: 1_500,
 };
 
 export function tuningEnv(t: Tuning): Record<string, string> {
@@ -31,5 +38,6 @@ export function tuningEnv(t: Tuning): Record<string, string> {
     CSS_VPCEP_POLL_MAX_MS: String(t.pollMaxMs),
     CSS_VPCEP_MAX_ATTEMPTS: String(t.maxAttempts),
     CSS_VPCEP_REQUEST_TIMEOUT_MS: String(t.requestTimeoutMs),
+    CSS_VPCEP_RELEASE_GRACE_MS: String(t.releaseGraceMs),
   };
 }

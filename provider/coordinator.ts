@@ -8,6 +8,7 @@
  * class it can reach from `global` as a reference to that live object, which a fresh provider
  * process does not have.
  */
+import { releaseWaitMs } from "./claims";
 import { Deadline, now, sleep } from "./deadline";
 import { cssApiError, isCssApiError, isRetryable } from "./errors";
 import type { ApprovalAction } from "./types";
@@ -95,10 +96,24 @@ interface ClusterLane {
   running: boolean;
   /** When our last POST on this cluster returned. */
   lastDoneAt?: number;
-  /** How long the cluster stayed busy (409) after our last POSTs, as last observed. */
+  /** How long we wait after our last POST before the next one (busyWait of `busy`). */
   busyEstimateMs: number;
   /** Do not POST before this: the cluster is probably still busy with our previous change. */
   quietUntil: number;
+  /**
+   * What our POSTs' attempts showed of the busy window. Optional, like the two fields below: a lane
+   * may have been created by an older copy of this module in the same process (state written by an
+   * older version), which knows only the fields above.
+   */
+  busy?: BusyBounds;
+  /** When a request last joined the queue, or a planning listing returned (its callers are about to). */
+  lastArrivalAt?: number;
+  /** When a request last joined the queue. */
+  lastSubmitAt?: number;
+  /** How far apart requests of one wave have been reaching the queue (moving average). */
+  arrivalGapMs?: number;
+  /** Callers waiting on a planning listing (sharedList with notBefore 0): requests about to be queued. */
+  planning?: number;
   listing?: { startedAt: number; promise: Promise<unknown> };
   /** Endpoints our releases rejected: a claimer that wants them received sends the accept even if its listing was older. */
   released: string[];
@@ -119,26 +134,99 @@ export function newCoordinatorState(): CoordinatorState {
   return { lanes: new Map(), stats: { posts: 0, coalescedRequests: 0 } };
 }
 
-/** Upper bound on how long a first request waits for others to join its POST. */
-const MAX_GATHER_MS = 250;
+/**
+ * Upper bound on how long a batch keeps waiting for requests that are still arriving. The engine
+ * starts a wave of up to `--parallel` operations one by one (a checkpoint write between each), so on
+ * a loaded machine or with a large state a wave reaches the provider over hundreds of milliseconds;
+ * a request that misses its wave's POST waits a whole busy window for the next one.
+ */
+const MAX_GATHER_MS = 1_000;
 /** Upper bound on a learned busy window (and on one cool-down wait). */
 const MAX_COOLDOWN_MS = 30_000;
+/** Bounds on the busy window this close (or within 5% of it) are close enough: stop probing. */
+const BUSY_TOLERANCE_MS = 50;
+/** Added to a learned upper bound: attempt times are taken when a request is built, a little before it is sent. */
+const BUSY_MARGIN_MS = 10;
+/** How often a batch looks again while a planning listing is in flight. */
+const PLANNING_POLL_MS = 5;
+/** Upper bound on the gather window learned from how far apart a wave's requests arrive. */
+const MAX_ARRIVAL_WINDOW_MS = 300;
 
 /**
- * Learn how long the cluster stays busy after our POSTs (pure, on the lane's numbers): a POST that
- * needed retries shows the window lasted until its last attempt; one that went through at once
- * shortens the estimate, so a window that got shorter is found again.
+ * What our POSTs showed of how long the cluster stays busy after one of our own POSTs returned: the
+ * window ends after `lo` ms (an attempt at that gap still met a 409) and by `hi` ms (an attempt at
+ * that gap went through), both counted from when our previous POST returned.
+ */
+export interface BusyBounds {
+  lo: number;
+  hi?: number;
+  /** Some attempt after one of our POSTs met the window (timed or not): without that, there may be no window at all. */
+  met?: boolean;
+}
+
+/** One POST's attempts, as gaps (ms) after our previous POST returned: every attempt but the last failed. */
+export interface AttemptGaps {
+  failed: readonly number[];
+  succeeded: number;
+  /** Attempts failed whose times are unknown (a call the coordinator cannot time). */
+  untimedFailures?: boolean;
+}
+
+/**
+ * Narrow the bounds with one POST's attempts (pure). A window that grew (a failure at or beyond `hi`)
+ * or shrank (a success at or before `lo`) restarts the bounds from this POST alone.
+ */
+export function narrowBusyWindow(bounds: BusyBounds, gaps: AttemptGaps): BusyBounds {
+  const lastFailed = gaps.failed.length > 0 ? Math.max(...gaps.failed) : undefined;
+  const ok = gaps.succeeded;
+  const met = bounds.met === true || lastFailed !== undefined || gaps.untimedFailures === true;
+  if (lastFailed !== undefined && bounds.hi !== undefined && lastFailed >= bounds.hi) return { lo: lastFailed, hi: Math.max(ok, lastFailed), met };
+  if (ok <= bounds.lo) return { lo: lastFailed ?? 0, hi: ok, met };
+  return { lo: Math.max(bounds.lo, lastFailed ?? 0), hi: Math.min(bounds.hi ?? Infinity, ok), met };
+}
+
+/**
+ * How long to wait after our POST before the next one (pure): nothing until an attempt after one of
+ * ours has met the window and one has gone through (POSTs that all go through at once show no
+ * window, only how far apart they happened to be); the upper bound (plus a margin) once the bounds are within 5% (at least
+ * 50 ms), or while no failed attempt bounds the window from below (so a lane that learned its window
+ * from calls whose attempts it cannot time, such as opening the service, meets no 409 of its own
+ * making); otherwise a probe halfway between them. Going through there lowers `hi`, a 409 there
+ * raises `lo` and costs the client's next backoff step. The first bounds of a phase are loose (the
+ * client's last backoff step before the window ended can be seconds): bench/engine/busy-window-sim.ts
+ * compares this with probing nearer the upper bound.
+ */
+export function busyWait(bounds: BusyBounds): number {
+  if (bounds.hi === undefined || bounds.met !== true) return 0;
+  const width = bounds.hi - bounds.lo;
+  const settled = bounds.lo <= 0 || width <= Math.max(BUSY_TOLERANCE_MS, bounds.hi * 0.05);
+  return Math.min(MAX_COOLDOWN_MS, settled ? bounds.hi + BUSY_MARGIN_MS : Math.round(bounds.lo + width / 2));
+}
+
+/**
+ * Learn from a POST how long the cluster stays busy after ours (pure, on the lane's numbers), and
+ * when the next POST should go. `attemptsAt` are the times the POST's attempts were built (the last
+ * `report.attempts` of them count). Calls whose attempts are not timed (`startedAt` only: open, close,
+ * whitelist) bound the window from above, and a failure of theirs beyond the bounds (the window grew)
+ * starts the bounds over. Nothing is learned from the lane's first POST or from one long after the
+ * previous (a busy period not ours).
  */
 export function learnBusyWindow(
-  lane: { lastDoneAt?: number; busyEstimateMs: number; quietUntil: number },
+  lane: { lastDoneAt?: number; busyEstimateMs: number; quietUntil: number; busy?: BusyBounds },
   report: SendReport | undefined,
   doneAt: number,
+  attemptsAt: readonly number[] = [],
+  startedAt?: number,
 ): void {
-  const attempts = report?.attempts ?? 1;
-  if (attempts > 1 && report && lane.lastDoneAt !== undefined && report.lastAttemptAt - lane.lastDoneAt < 2 * MAX_COOLDOWN_MS) {
-    lane.busyEstimateMs = Math.min(MAX_COOLDOWN_MS, Math.max(0, report.lastAttemptAt - lane.lastDoneAt));
-  } else if (attempts === 1) {
-    lane.busyEstimateMs = Math.floor(lane.busyEstimateMs * 0.75);
+  const previous = lane.lastDoneAt;
+  if (report && previous !== undefined && report.lastAttemptAt - previous < 2 * MAX_COOLDOWN_MS) {
+    const attempts = Math.max(1, report.attempts);
+    const timed = attemptsAt.length >= attempts;
+    const failed = timed ? attemptsAt.slice(-attempts, -1).map((t) => t - previous) : [];
+    let bounds = lane.busy ?? { lo: 0 };
+    if (!timed && attempts > 1 && startedAt !== undefined && bounds.hi !== undefined && startedAt - previous >= bounds.hi) bounds = { lo: 0 };
+    lane.busy = narrowBusyWindow(bounds, { failed, succeeded: report.lastAttemptAt - previous, untimedFailures: !timed && attempts > 1 });
+    lane.busyEstimateMs = busyWait(lane.busy);
   }
   lane.lastDoneAt = doneAt;
   lane.quietUntil = doneAt + lane.busyEstimateMs;
@@ -147,11 +235,13 @@ export function learnBusyWindow(
 export class ClusterCoordinator {
   /**
    * @param state lanes per cluster and counters
-   * @param gatherMs how long the first request waits for concurrent ones to join its POST
+   * @param gatherMs how long a POST waits after the latest sign of more requests (an arrival, an
+   *   engine check) before it goes; the engine starts its steps tens of milliseconds apart on a
+   *   loaded machine
    */
   constructor(
     private readonly state: CoordinatorState = newCoordinatorState(),
-    private readonly gatherMs: number = 25,
+    private readonly gatherMs: number = 50,
   ) {}
 
   get stats(): CoordinatorStats {
@@ -188,6 +278,7 @@ export class ClusterCoordinator {
         if (this.settle(pending)) reject(err);
       };
       pending.timer = setTimeout(() => this.expire(key, lane, pending), request.deadline.remainingMs());
+      noteArrival(lane, now());
       lane.queue.push(pending);
       void this.drain(key);
     });
@@ -241,12 +332,8 @@ export class ClusterCoordinator {
     if (lane.running) return;
     lane.running = true;
     try {
-      await this.gather(lane);
       while (lane.queue.length > 0) {
-        // Waiting out the busy window we caused costs no 409s, and lets more requests join the POST.
-        // Each request's own timer fails it at its deadline meanwhile.
-        const quiet = Math.min(lane.quietUntil - now(), MAX_COOLDOWN_MS);
-        if (quiet > 0) await sleep(quiet);
+        await this.readyToSend(lane);
         const batch = pickBatch(lane.queue);
         if (batch.length === 0) break;
         lane.queue = lane.queue.filter((q) => !batch.includes(q));
@@ -255,6 +342,31 @@ export class ClusterCoordinator {
     } finally {
       lane.running = false;
       if (lane.queue.length > 0) void this.drain(key);
+    }
+  }
+
+  /**
+   * Wait until the next POST may go: first out of the busy window our previous POST caused (that
+   * costs no 409s, and requests arriving meanwhile join the POST), then while more requests are
+   * probably on their way, for at most MAX_GATHER_MS: one arrived within the gather window (twice
+   * the usual spacing of a wave's requests, at least `gatherMs`), a planning listing is in flight
+   * (its callers queue as soon as it returns), or, before the lane's first POST, the engine checked
+   * a resource within `gatherMs` (it is still working through the program and starts steps as it
+   * goes; later POSTs gather while they wait out the busy window). Each request's own timer fails it
+   * at its deadline meanwhile.
+   */
+  private async readyToSend(lane: ClusterLane): Promise<void> {
+    const quiet = Math.min(lane.quietUntil - now(), MAX_COOLDOWN_MS);
+    if (quiet > 0) await sleep(quiet);
+    if (this.gatherMs <= 0) return;
+    const until = now() + MAX_GATHER_MS;
+    for (let t = now(); t < until; t = now()) {
+      const arrival = Math.max(0, gatherWindow(lane, this.gatherMs) - (t - (lane.lastArrivalAt ?? -Infinity)));
+      const checking = lane.lastDoneAt === undefined ? releaseWaitMs(this.gatherMs) : 0;
+      const planning = (lane.planning ?? 0) > 0 ? PLANNING_POLL_MS : 0;
+      const wait = Math.max(arrival, checking, planning);
+      if (wait <= 0) return;
+      await sleep(Math.min(until - t, wait));
     }
   }
 
@@ -275,25 +387,14 @@ export class ClusterCoordinator {
     return out;
   }
 
-  /**
-   * Let concurrent requests join the first POST: wait one window, and another while new requests keep
-   * arriving (the engine's parallel calls spread out on a busy machine), up to MAX_GATHER_MS.
-   */
-  private async gather(lane: ClusterLane): Promise<void> {
-    if (this.gatherMs <= 0) return;
-    let waited = 0;
-    let seen = lane.queue.length;
-    do {
-      await sleep(this.gatherMs);
-      waited += this.gatherMs;
-      if (lane.queue.length === seen) return;
-      seen = lane.queue.length;
-    } while (waited < MAX_GATHER_MS);
-  }
-
   private async run(lane: ClusterLane, batch: Pending[]): Promise<void> {
     if (batch.length === 0) return;
-    const live = (members: readonly Pending[]) => () => {
+    // The client asks for the ids as it builds each attempt: those calls time the attempts, and
+    // requests for the same action queued meanwhile join the next attempt (absorb).
+    const attemptsAt: number[] = [];
+    const live = (members: Pending[], absorb = false) => () => {
+      attemptsAt.push(now());
+      if (absorb) this.absorb(lane, members);
       const ids = mergeIds(members.filter((m) => !m.settled).map((m) => ({ ids: m.effective })));
       if (ids.length > 0) members.forEach((m) => m.tracker && !m.settled && (m.tracker.attempted = true));
       return ids;
@@ -304,9 +405,10 @@ export class ClusterCoordinator {
     this.stats.posts++;
     this.stats.coalescedRequests += batch.length;
     try {
-      const report = await sender.send(live(batch));
+      const startedAt = now();
+      const report = await sender.send(live(batch, true));
       const doneAt = now();
-      learnBusyWindow(lane, report ?? undefined, doneAt);
+      learnBusyWindow(lane, report ?? undefined, doneAt, attemptsAt, startedAt);
       this.succeeded(lane, batch, doneAt);
     } catch (err) {
       const isolate = batch.length > 1 && isCssApiError(err) && !isRetryable(err.kind) && err.kind !== "deadline" && err.kind !== "auth";
@@ -329,6 +431,25 @@ export class ClusterCoordinator {
     }
   }
 
+  /**
+   * Requests for the batch's action that were queued after it was formed (stragglers of the same
+   * wave) join its next attempt: a POST that met a 409 takes them along instead of leaving them a
+   * busy window of their own. pickBatch keeps the order where an earlier request of the other
+   * action touches the same endpoints.
+   */
+  private absorb(lane: ClusterLane, batch: Pending[]): void {
+    const action = batch[0]?.action;
+    if (action === undefined || action === "service" || lane.queue.length === 0) return;
+    // Only requests the sender's retry loop outlives: its deadline ends the attempts for all it carries.
+    const senderExpiresAt = batch.find((b) => b.sending)?.deadline.expiresAt ?? -Infinity;
+    const joining = pickBatch(lane.queue).filter((p) => p.action === action && p.deadline.expiresAt <= senderExpiresAt);
+    if (joining.length === 0) return;
+    lane.queue = lane.queue.filter((q) => !joining.includes(q));
+    const ready = this.applyExclusions(joining);
+    batch.push(...ready);
+    this.stats.coalescedRequests += ready.length;
+  }
+
   private succeeded(lane: ClusterLane, members: readonly Pending[], doneAt: number): void {
     for (const m of members) {
       if (m.settled) continue;
@@ -345,6 +466,21 @@ export class ClusterCoordinator {
    */
   sharedList<T>(key: string, notBefore: number, deadline: Deadline, what: string, fetch: () => Promise<T>): Promise<T> {
     const lane = this.lane(key);
+    // A caller that takes any listing (notBefore 0) is planning a change: the lane's next POST waits for it (readyToSend).
+    if (notBefore === 0) {
+      lane.planning = (lane.planning ?? 0) + 1;
+      const planned = this.sharedListing(lane, notBefore, deadline, what, fetch);
+      const done = () => {
+        lane.planning = Math.max(0, (lane.planning ?? 1) - 1);
+        lane.lastArrivalAt = now();
+      };
+      planned.then(done, done);
+      return planned;
+    }
+    return this.sharedListing(lane, notBefore, deadline, what, fetch);
+  }
+
+  private sharedListing<T>(lane: ClusterLane, notBefore: number, deadline: Deadline, what: string, fetch: () => Promise<T>): Promise<T> {
     const current = lane.listing;
     let listing: Promise<T>;
     if (current && current.startedAt >= notBefore) {
@@ -362,6 +498,24 @@ export class ClusterCoordinator {
     }
     return withinDeadline(listing, deadline, what);
   }
+}
+
+/**
+ * A request reaches the queue (pure, on the lane's numbers). The spacing of requests that arrive
+ * while others wait (stragglers of a wave, not the first of the next) feeds a moving average; the
+ * engine starts a wave's steps one checkpoint write apart, tens of milliseconds on a loaded machine
+ * or with a large state.
+ */
+export function noteArrival(lane: { lastSubmitAt?: number; lastArrivalAt?: number; arrivalGapMs?: number; queue: readonly unknown[] }, at: number): void {
+  const gap = at - (lane.lastSubmitAt ?? -Infinity);
+  if (lane.queue.length > 0 && gap > 2 && gap < MAX_GATHER_MS) lane.arrivalGapMs = lane.arrivalGapMs === undefined ? gap : 0.7 * lane.arrivalGapMs + 0.3 * gap;
+  lane.lastSubmitAt = at;
+  lane.lastArrivalAt = at;
+}
+
+/** How long after the latest arrival a batch still waits for the next (pure). */
+export function gatherWindow(lane: { arrivalGapMs?: number }, gatherMs: number): number {
+  return Math.min(MAX_ARRIVAL_WINDOW_MS, Math.max(gatherMs, 2 * (lane.arrivalGapMs ?? 0)));
 }
 
 /** `work`, or a deadline error when `deadline` passes first (the work itself goes on for whoever shares it). */

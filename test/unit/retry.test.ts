@@ -2,7 +2,7 @@ import { Deadline } from "../../provider/deadline";
 import { cssApiError, isCssApiError } from "../../provider/errors";
 import type { Logger } from "../../provider/log";
 import { backoffDelay, parseRetryAfter, retryDelay, withRetry } from "../../provider/retry";
-import { learnBusyWindow, mergeIds, pickBatch } from "../../provider/coordinator";
+import { ClusterCoordinator, busyWait, gatherWindow, learnBusyWindow, mergeIds, narrowBusyWindow, newCoordinatorState, noteArrival, pickBatch } from "../../provider/coordinator";
 
 const policy = { baseMs: 100, capMs: 1000, maxAttempts: 5 };
 const quiet = (): Logger & { lines: string[] } => {
@@ -109,15 +109,43 @@ describe("pickBatch (coalescing)", () => {
 });
 
 describe("learnBusyWindow (cool-down after our own POSTs)", () => {
-  it("learns the window from a POST that needed retries, and waits it out next time", () => {
+  it("learns the window's bounds from the attempts of a POST that needed retries", () => {
     const lane = { lastDoneAt: 1000, busyEstimateMs: 0, quietUntil: 0 };
-    learnBusyWindow(lane, { attempts: 4, lastAttemptAt: 1210 }, 1230);
-    expect(lane).toEqual({ lastDoneAt: 1230, busyEstimateMs: 210, quietUntil: 1440 });
+    // Attempts built at gaps 10, 60, 170 (409s) and 210 (went through) after our previous POST returned; the first call only counts the ids.
+    learnBusyWindow(lane, { attempts: 4, lastAttemptAt: 1210 }, 1230, [1005, 1010, 1060, 1170, 1210]);
+    expect(lane).toEqual({ lastDoneAt: 1230, busyEstimateMs: 220, quietUntil: 1450, busy: { lo: 170, hi: 210, met: true } });
   });
-  it("shrinks the estimate after a POST that went through at once", () => {
-    const lane = { lastDoneAt: 1000, busyEstimateMs: 200, quietUntil: 0 };
-    learnBusyWindow(lane, { attempts: 1, lastAttemptAt: 1300 }, 1310);
-    expect(lane).toEqual({ lastDoneAt: 1310, busyEstimateMs: 150, quietUntil: 1460 });
+  it("probes halfway while the bounds are loose, and narrows them with what the probe shows", () => {
+    const lane: Parameters<typeof learnBusyWindow>[0] = { lastDoneAt: 0, busyEstimateMs: 0, quietUntil: 0 };
+    learnBusyWindow(lane, { attempts: 3, lastAttemptAt: 3500 }, 3520, [10, 900, 3500]);
+    expect(lane.busy).toEqual({ lo: 900, hi: 3500, met: true });
+    expect(lane.busyEstimateMs).toBe(2200);
+    // The probe went through: the window ended by 2200.
+    learnBusyWindow(lane, { attempts: 1, lastAttemptAt: 3520 + 2200 }, 5730, [5720, 5720]);
+    expect(lane.busy).toEqual({ lo: 900, hi: 2200, met: true });
+    expect(lane.busyEstimateMs).toBe(1550);
+    // The next probe met a 409 at 1550; the retry went through at 2000.
+    learnBusyWindow(lane, { attempts: 2, lastAttemptAt: 5730 + 2000 }, 7740, [5730 + 1550, 5730 + 1550, 5730 + 2000]);
+    expect(lane.busy).toEqual({ lo: 1550, hi: 2000, met: true });
+    expect(lane.busyEstimateMs).toBe(1775);
+    // And once more: a 409 at 1775, through at 1990: still more than 5% apart, so probe halfway again.
+    learnBusyWindow(lane, { attempts: 2, lastAttemptAt: 7740 + 1990 }, 9740, [7740 + 1775, 7740 + 1775, 7740 + 1990]);
+    expect(lane.busy).toEqual({ lo: 1775, hi: 1990, met: true });
+    expect(lane.busyEstimateMs).toBe(1883);
+  });
+  it("waits nothing while every POST went through at once: that shows no window, only how far apart they were", () => {
+    const lane: Parameters<typeof learnBusyWindow>[0] = { lastDoneAt: 1000, busyEstimateMs: 0, quietUntil: 0 };
+    learnBusyWindow(lane, { attempts: 1, lastAttemptAt: 1300 }, 1310, [1290, 1300]);
+    expect(lane).toEqual({ lastDoneAt: 1310, busyEstimateMs: 0, quietUntil: 1310, busy: { lo: 0, hi: 300, met: false } });
+  });
+  it("without attempt times, a POST that needed retries bounds the window from above only: no probing below it", () => {
+    const lane: Parameters<typeof learnBusyWindow>[0] = { lastDoneAt: 1310, busyEstimateMs: 0, quietUntil: 0 };
+    // A call whose attempts were not timed (open, close, whitelist) needed retries.
+    learnBusyWindow(lane, { attempts: 3, lastAttemptAt: 1310 + 280 }, 1600, [], 1310 + 100);
+    expect(lane).toEqual({ lastDoneAt: 1600, busyEstimateMs: 290, quietUntil: 1890, busy: { lo: 0, hi: 280, met: true } });
+    // Its first attempt failed beyond the upper bound: the window grew, the bounds start over.
+    learnBusyWindow(lane, { attempts: 2, lastAttemptAt: 1600 + 700 }, 2310, [], 1600 + 300);
+    expect(lane.busy).toEqual({ lo: 0, hi: 700, met: true });
   });
   it("learns nothing from the first POST or from busy periods long after ours", () => {
     const first = { busyEstimateMs: 0, quietUntil: 0 } as { lastDoneAt?: number; busyEstimateMs: number; quietUntil: number };
@@ -127,9 +155,77 @@ describe("learnBusyWindow (cool-down after our own POSTs)", () => {
     learnBusyWindow(stale, { attempts: 2, lastAttemptAt: 120_000 }, 120_010);
     expect(stale.busyEstimateMs).toBe(100);
   });
-  it("never learns more than 30 s", () => {
+  it("never waits more than 30 s", () => {
     const lane = { lastDoneAt: 0, busyEstimateMs: 0, quietUntil: 0 };
-    learnBusyWindow(lane, { attempts: 9, lastAttemptAt: 50_000 }, 50_001);
+    learnBusyWindow(lane, { attempts: 9, lastAttemptAt: 50_000 }, 50_001, [0, 1, 2, 3, 4, 5, 6, 7, 49_990, 50_000]);
     expect(lane.busyEstimateMs).toBe(30_000);
+  });
+});
+
+describe("narrowBusyWindow and busyWait", () => {
+  it("waits nothing before any attempt went through after one of ours, or while none met the window", () => {
+    expect(busyWait({ lo: 0 })).toBe(0);
+    expect(busyWait({ lo: 400, met: true })).toBe(0);
+    expect(busyWait({ lo: 0, hi: 2000 })).toBe(0);
+  });
+  it("waits the upper bound while nothing bounds the window from below", () => {
+    expect(busyWait({ lo: 0, hi: 2000, met: true })).toBe(2010);
+  });
+  it("waits the upper bound (plus a margin) once the bounds are within 50 ms or 5%", () => {
+    expect(busyWait({ lo: 260, hi: 300, met: true })).toBe(310);
+    expect(busyWait({ lo: 1950, hi: 2040, met: true })).toBe(2050);
+    expect(busyWait({ lo: 1800, hi: 2040, met: true })).toBe(1920);
+  });
+  it("keeps the tighter bounds", () => {
+    expect(narrowBusyWindow({ lo: 900, hi: 2200, met: true }, { failed: [1500], succeeded: 1900 })).toEqual({ lo: 1500, hi: 1900, met: true });
+    expect(narrowBusyWindow({ lo: 900, hi: 2200, met: true }, { failed: [], succeeded: 2500 })).toEqual({ lo: 900, hi: 2200, met: true });
+  });
+  it("starts over when the window grew or shrank", () => {
+    expect(narrowBusyWindow({ lo: 900, hi: 1000, met: true }, { failed: [1005, 1500], succeeded: 1800 })).toEqual({ lo: 1500, hi: 1800, met: true });
+    expect(narrowBusyWindow({ lo: 900, hi: 1000, met: true }, { failed: [], succeeded: 400 })).toEqual({ lo: 0, hi: 400, met: true });
+  });
+});
+
+describe("gather window (how long a POST waits for the rest of a wave)", () => {
+  it("learns the spacing of requests that arrive while others wait, not the gap before a wave's first", () => {
+    const lane: Parameters<typeof noteArrival>[0] & { queue: unknown[] } = { queue: [] };
+    noteArrival(lane, 1000); // the first of a wave: nothing waits
+    expect(lane.arrivalGapMs).toBeUndefined();
+    lane.queue.push("first");
+    noteArrival(lane, 1080);
+    noteArrival(lane, 1160);
+    expect(lane.arrivalGapMs).toBe(80);
+    expect(gatherWindow(lane, 50)).toBe(160);
+    lane.queue.length = 0;
+    noteArrival(lane, 3000); // the next wave, a busy window later
+    expect(lane.arrivalGapMs).toBe(80);
+  });
+  it("never waits less than gatherMs or more than 300 ms after the latest arrival", () => {
+    expect(gatherWindow({}, 50)).toBe(50);
+    expect(gatherWindow({ arrivalGapMs: 10 }, 50)).toBe(50);
+    expect(gatherWindow({ arrivalGapMs: 900 }, 50)).toBe(300);
+  });
+});
+
+describe("ClusterCoordinator: a request queued while a POST retries joins its next attempt", () => {
+  it("sends the straggler's ids with the retry, in one POST for both", async () => {
+    const coordinator = new ClusterCoordinator(newCoordinatorState(), 5);
+    const attempts: string[][] = [];
+    const deadline = new Deadline(10);
+    const send = async (ids: () => readonly string[]) => {
+      attempts.push([...ids()]); // the first attempt: a 409, say
+      await new Promise((r) => setTimeout(r, 60));
+      attempts.push([...ids()]); // the retry
+      return { attempts: 2, lastAttemptAt: performance.now() };
+    };
+    const first = coordinator.submit("k", { action: "receive", ids: ["a"], deadline, send });
+    await new Promise((r) => setTimeout(r, 30));
+    const late = coordinator.submit("k", { action: "receive", ids: ["b"], deadline, send: () => Promise.reject(new Error("never sent on its own")) });
+    const reject = coordinator.submit("k", { action: "reject", ids: ["c"], deadline, send: async () => ({ attempts: 1, lastAttemptAt: performance.now() }) });
+    await expect(first).resolves.toMatchObject({ sent: ["a"] });
+    await expect(late).resolves.toMatchObject({ sent: ["b"] });
+    await reject;
+    expect(attempts).toEqual([["a"], ["a", "b"]]);
+    expect(coordinator.stats.posts).toBe(2); // the receive (with its retry) and the reject
   });
 });
