@@ -11,9 +11,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { VpcepConnectionApprovalProvider } from "../provider";
+import { pulumiSdkVersion } from "./engine/consumer";
 import type { SerializedForm, SerializedResult } from "./report";
 
-export const PULUMI_VERSION = "3.248.0";
 
 export function describeText(text: string): SerializedForm {
   const requires = [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
@@ -42,10 +42,11 @@ export function serializeByReference(root: string, tmp: string, log: (m: string)
   fs.mkdirSync(packDir, { recursive: true });
   // `npm run bench` has just built dist/; skip prepack's second build.
   npm(["pack", "--ignore-scripts", "--silent", "--pack-destination", packDir], root);
+  const sdk = pulumiSdkVersion(root);
   const tgzName = fs.readdirSync(packDir).find((f) => f.endsWith(".tgz"));
   if (!tgzName) throw new Error("npm pack produced no tarball");
   const tgz = path.join(packDir, tgzName);
-  const hash = createHash("sha256").update(fs.readFileSync(tgz)).update(PULUMI_VERSION).digest("hex").slice(0, 12);
+  const hash = createHash("sha256").update(fs.readFileSync(tgz)).update(sdk).digest("hex").slice(0, 12);
   const dir = path.join(tmp, `pkgref-${hash}`);
   const marker = path.join(dir, ".installed");
   const cached = fs.existsSync(marker);
@@ -54,8 +55,8 @@ export function serializeByReference(root: string, tmp: string, log: (m: string)
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(tgz, path.join(dir, tgzName));
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "css-vpcep-bench-pkgref", version: "0.0.0", private: true }, null, 2));
-    log(`installing ${tgzName} with @pulumi/pulumi@${PULUMI_VERSION} into ${path.relative(root, dir)} (cached for later runs)`);
-    npm(["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", `./${tgzName}`, `@pulumi/pulumi@${PULUMI_VERSION}`], dir);
+    log(`installing ${tgzName} with @pulumi/pulumi@${sdk} into ${path.relative(root, dir)} (cached for later runs)`);
+    npm(["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", `./${tgzName}`, `@pulumi/pulumi@${sdk}`], dir);
     fs.writeFileSync(marker, new Date().toISOString());
   }
   const out = execFileSync(process.execPath, [path.join(__dirname, "serialize-child.js"), dir], { encoding: "utf8", timeout: 120_000 });

@@ -15,7 +15,15 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-export const PULUMI_VERSION = "3.248.0";
+/**
+ * The @pulumi/pulumi the project installs: PULUMI_VERSION when set (the compatibility run,
+ * scripts/compat.sh, uses one version everywhere), else the one this repository develops with.
+ */
+export function pulumiSdkVersion(root: string): string {
+  if (process.env.PULUMI_VERSION) return process.env.PULUMI_VERSION;
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+  return pkg.devDependencies["@pulumi/pulumi"];
+}
 export const BENCH_PACKAGE = "css-vpcep-bench-resources";
 
 export const PROGRAM = `"use strict";
@@ -86,7 +94,7 @@ export async function packBenchResources(root: string, work: string): Promise<st
     description: "pulumi-css-vpcep bench: a naive (one POST per resource, p-retry on 409) and a no-op (floor) approval resource",
     main: "bench/engine/resources.js",
     dependencies: { axios: deps.axios, "p-retry": deps["p-retry"] },
-    peerDependencies: { "@pulumi/pulumi": ">=3.216.0 <4.0.0" },
+    peerDependencies: { "@pulumi/pulumi": ">=3.248.0 <4.0.0" },
   };
   fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   return packDir(dir, path.join(work, "pack-bench"));
@@ -117,12 +125,13 @@ export async function consumerProject(root: string, tmp: string, log: (m: string
 
 async function install(root: string, tmp: string, work: string, log: (m: string) => void): Promise<ConsumerProject> {
   const ours = await packDir(root, path.join(work, "pack-ours"));
+  const sdk = pulumiSdkVersion(root);
   const bench = await packBenchResources(root, work);
   const hash = createHash("sha256")
     .update(fs.readFileSync(ours))
     .update(fs.readFileSync(bench))
     .update(PROGRAM)
-    .update(PULUMI_VERSION)
+    .update(sdk)
     .digest("hex")
     .slice(0, 12);
   const dir = path.join(tmp, `engine-consumer-${hash}`);
@@ -138,7 +147,7 @@ async function install(root: string, tmp: string, work: string, log: (m: string)
     private: true,
     main: "index.js",
     dependencies: {
-      "@pulumi/pulumi": PULUMI_VERSION,
+      "@pulumi/pulumi": sdk,
       "pulumi-css-vpcep": `file:./${path.basename(ours)}`,
       [BENCH_PACKAGE]: `file:./${path.basename(bench)}`,
     },
@@ -146,7 +155,7 @@ async function install(root: string, tmp: string, work: string, log: (m: string)
   fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: css-vpcep-engine-bench\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n");
   fs.writeFileSync(path.join(dir, "index.js"), PROGRAM);
-  log(`installing pulumi-css-vpcep and ${BENCH_PACKAGE} with @pulumi/pulumi@${PULUMI_VERSION} into ${path.relative(root, dir)} (cached for later runs)`);
+  log(`installing pulumi-css-vpcep and ${BENCH_PACKAGE} with @pulumi/pulumi@${sdk} into ${path.relative(root, dir)} (cached for later runs)`);
   await exec(NPM, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], dir);
   fs.writeFileSync(marker, new Date().toISOString());
   return { dir, cached: false, hash };
