@@ -174,12 +174,16 @@ export interface AttemptGaps {
 
 /**
  * Narrow the bounds with one POST's attempts (pure). A window that grew (a failure at or beyond `hi`)
- * or shrank (a success at or before `lo`) restarts the bounds from this POST alone.
+ * or shrank (a success at or before `lo`) restarts the bounds from this POST alone, and so does the
+ * first POST that meets a window at all.
  */
 export function narrowBusyWindow(bounds: BusyBounds, gaps: AttemptGaps): BusyBounds {
   const lastFailed = gaps.failed.length > 0 ? Math.max(...gaps.failed) : undefined;
   const ok = gaps.succeeded;
-  const met = bounds.met === true || lastFailed !== undefined || gaps.untimedFailures === true;
+  const failedNow = lastFailed !== undefined || gaps.untimedFailures === true;
+  // Bounds from POSTs that never met a window only say how far apart they happened to be.
+  if (bounds.met !== true && failedNow) return { lo: lastFailed ?? 0, hi: Math.max(ok, lastFailed ?? 0), met: true };
+  const met = bounds.met === true || failedNow;
   if (lastFailed !== undefined && bounds.hi !== undefined && lastFailed >= bounds.hi) return { lo: lastFailed, hi: Math.max(ok, lastFailed), met };
   if (ok <= bounds.lo) return { lo: lastFailed ?? 0, hi: ok, met };
   return { lo: Math.max(bounds.lo, lastFailed ?? 0), hi: Math.min(bounds.hi ?? Infinity, ok), met };

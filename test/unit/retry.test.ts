@@ -184,6 +184,11 @@ describe("narrowBusyWindow and busyWait", () => {
     expect(narrowBusyWindow({ lo: 900, hi: 1000, met: true }, { failed: [1005, 1500], succeeded: 1800 })).toEqual({ lo: 1500, hi: 1800, met: true });
     expect(narrowBusyWindow({ lo: 900, hi: 1000, met: true }, { failed: [], succeeded: 400 })).toEqual({ lo: 0, hi: 400, met: true });
   });
+  it("starts over at the first POST that meets a window: earlier bounds only said how far apart POSTs went", () => {
+    expect(narrowBusyWindow({ lo: 0, hi: 5 }, { failed: [], succeeded: 330, untimedFailures: true })).toEqual({ lo: 0, hi: 330, met: true });
+    expect(narrowBusyWindow({ lo: 0, hi: 5 }, { failed: [100, 250], succeeded: 330 })).toEqual({ lo: 250, hi: 330, met: true });
+    expect(narrowBusyWindow({ lo: 0, hi: 5 }, { failed: [], succeeded: 3 })).toEqual({ lo: 0, hi: 3, met: false });
+  });
 });
 
 describe("gather window (how long a POST waits for the rest of a wave)", () => {
