@@ -324,10 +324,10 @@ async function runEngine(opts: Options, beside: () => Promise<void>): Promise<En
     const plan = planEngine(opts.engineMatrix);
     const m = opts.engineMatrix;
     log(
-      `engine: ${plan.runs.length} runs (default parallelism ${harness.defaultParallel}); the measured lane one at a time, the naive lane ${m.naiveJobs} at a time beside it`,
+      `engine: ${plan.runs.length} runs (default parallelism ${harness.defaultParallel}); the measured lane one at a time, the naive lane ${m.naiveJobs} at a time beside it, then the target row alone`,
     );
     const runs = await runEnginePlan(harness, plan, m.naiveJobs, log, async () => {
-      log("engine: measured lane done; the provider alone (in-process) runs beside the rest of the naive lane");
+      log("engine: measured lane done; the provider alone (in-process) runs next");
       await beside();
     });
     const rows = summariseEngine(runs);

@@ -5,7 +5,9 @@
  *   the provider start: nothing of ours runs beside them but the naive lane);
  * - the naive lane, `naiveJobs` runs at a time: the naive provider spends its time waiting out busy
  *   windows and p-retry's timers (a few 409s a second, a few percent of a core), and its rows take
- *   minutes (at least one busy window per resource and action), so it would not fit serially.
+ *   minutes (at least one busy window per resource and action), so it would not fit serially. Its
+ *   CLI runs still take CPU (200 steps at a short window take seconds of it), so the target row's
+ *   runs wait until it is done and run with nothing beside them.
  *
  * Within the budget (15 minutes on 2 cores), what is left out is listed in BENCHMARKS.md (`dropped`):
  * - --parallel 64 only at the longest busy window (where waves cost most) and on one cluster;
@@ -34,7 +36,7 @@ export const DEFAULT_ENGINE_MATRIX: EngineMatrixOptions = {
   scenarios: ["10x1", "50x1", "200x1", "200x10"],
   busy: [300, 2000],
   parallels: [64],
-  targetReps: 2,
+  targetReps: 3,
   naive: true,
   naiveJobs: 2,
 };
@@ -59,6 +61,8 @@ export function planState(checkoutDir: string, scenario = STATE_SCENARIO, busyMs
 
 export interface PlannedRun extends EngineSpec {
   lane: "measured" | "naive";
+  /** Run in the measured lane only once the naive lane is done, with nothing beside it (the target row). */
+  alone?: boolean;
   /** What the run is for, for the log. */
   why: string;
 }
@@ -95,8 +99,9 @@ export function planEngine(o: EngineMatrixOptions): EnginePlan {
       for (const p of [undefined, ...o.parallels]) {
         const phases = oursPhases(s, busyMs, p);
         if (!phases) continue;
-        const reps = s.id === target.id && busyMs === longest && p === undefined ? o.targetReps : 1;
-        for (let rep = 0; rep < reps; rep++) runs.push({ lane: "measured", why: "ours", scenario: s.id, impl: "ours", busyMs, parallel: p, phases, rep });
+        const isTarget = s.id === target.id && busyMs === longest && p === undefined;
+        const reps = isTarget ? o.targetReps : 1;
+        for (let rep = 0; rep < reps; rep++) runs.push({ lane: "measured", why: "ours", scenario: s.id, impl: "ours", busyMs, parallel: p, phases, rep, alone: isTarget });
         const key = `${s.resources}|${p ?? ""}`;
         const need = floorNeeds.get(key) ?? new Set<EnginePhase>();
         phases.forEach((ph) => need.add(ph));
@@ -113,9 +118,10 @@ export function planEngine(o: EngineMatrixOptions): EnginePlan {
   for (const [key, need] of [...floorNeeds].sort((a, b) => Number(a[0].split("|")[0]) - Number(b[0].split("|")[0]))) {
     const [n, p] = key.split("|");
     const parallel = p === "" ? undefined : Number(p);
-    const reps = Number(n) === target.resources && parallel === undefined ? o.targetReps : 1;
+    const isTarget = Number(n) === target.resources && parallel === undefined;
+    const reps = isTarget ? o.targetReps : 1;
     for (let rep = 0; rep < reps; rep++) {
-      floors.push({ lane: "measured", why: "floor", scenario: `${n}x1`, impl: "floor", busyMs: 0, parallel, phases: all.filter((ph) => need.has(ph)), rep });
+      floors.push({ lane: "measured", why: "floor", scenario: `${n}x1`, impl: "floor", busyMs: 0, parallel, phases: all.filter((ph) => need.has(ph)), rep, alone: isTarget });
     }
   }
   runs.unshift(...floors);
@@ -145,14 +151,18 @@ export function planEngine(o: EngineMatrixOptions): EnginePlan {
       else if (s.clusters > 1) dropped.push(`naive, ${name(s)} at ${longest} ms: minutes a phase`);
     }
   }
-  dropped.push(`repetitions: ${o.targetReps} for ours and floor in the target row (${name(target)}, default parallelism, ${longest} ms), 1 elsewhere`);
+  dropped.push(
+    `repetitions: ${o.targetReps} for ours and floor in the target row (${name(target)}, default parallelism, ${longest} ms), run alone after the naive lane (medians shown); ` +
+      "1 elsewhere, beside the naive lane, whose CLI runs take CPU too (a few seconds of noise in those rows)",
+  );
   return { runs, dropped };
 }
 
 /**
  * Run the plan: the measured lane one run at a time, the naive lane `naiveJobs` at a time, side by
- * side; the naive lane starts with its longest runs. `afterMeasured` runs when the measured lane is
- * done (the in-process benchmark goes there, beside the tail of the naive lane).
+ * side; the naive lane starts with its longest runs. The runs marked `alone` (the target row) wait
+ * for the naive lane to finish. `afterMeasured` runs when the measured lane is done (the in-process
+ * benchmark goes there, alone too).
  */
 export async function runEnginePlan(
   h: EngineHarness,
@@ -165,7 +175,7 @@ export async function runEnginePlan(
   const total = plan.runs.length;
   const one = async (r: PlannedRun) => {
     const t0 = Date.now();
-    const { lane: _lane, why: _why, ...spec } = r;
+    const { lane: _lane, why: _why, alone: _alone, ...spec } = r;
     const res = await h.run(spec);
     results.push(res);
     const phases = Object.entries(res.phases)
@@ -183,10 +193,14 @@ export async function runEnginePlan(
       await one(next);
     }
   };
+  const naiveDone = Promise.all(Array.from({ length: Math.max(1, naiveJobs) }, naiveLane));
   const measuredLane = async () => {
-    for (const r of measured) await one(r);
+    for (const r of measured.filter((m) => !m.alone)) await one(r);
+    // The target row's runs: nothing beside them, so their times carry no other run's load.
+    await naiveDone;
+    for (const r of measured.filter((m) => m.alone)) await one(r);
     await afterMeasured();
   };
-  await Promise.all([measuredLane(), ...Array.from({ length: Math.max(1, naiveJobs) }, naiveLane)]);
+  await Promise.all([measuredLane(), naiveDone]);
   return results;
 }
