@@ -10,7 +10,7 @@ import type { SendReport } from "./coordinator";
 import { Deadline, now } from "./deadline";
 import { CssApiError, classifyHttp, cssApiError, isCssApiError, classifyNetwork, parseErrorBody, redactSecrets, summariseText } from "./errors";
 import type { Logger } from "./log";
-import { RetryPolicy, parseRetryAfter, withRetry } from "./retry";
+import { RetryPacer, RetryPolicy, parseRetryAfter, withRetry } from "./retry";
 import type { Credentials, Target } from "./settings";
 import { ServiceAddresses, toObserved, toServiceAddresses, toWhitelist } from "./responses";
 import type { ApprovalAction, ObservedConnection } from "./types";
@@ -160,7 +160,7 @@ export class CssClient {
    * whose deadline passed). Reports how many attempts it took, which tells the coordinator how long
    * the cluster stayed busy.
    */
-  applyAction(clusterId: string, action: ApprovalAction, ids: () => readonly string[]): Promise<SendReport> {
+  applyAction(clusterId: string, action: ApprovalAction, ids: () => readonly string[], pace?: RetryPacer): Promise<SendReport> {
     const count = ids().length;
     return this.change(
       "POST",
@@ -173,6 +173,7 @@ export class CssClient {
         return { action, [FIELDS.endpointIds[style]]: [...endpointIds] };
       },
       `${action} ${count} endpoint(s) on cluster ${clusterId}`,
+      pace,
     );
   }
 
@@ -215,7 +216,7 @@ export class CssClient {
    * spelling in use, falls back once to the other spelling on a parameter error, remembered per host
    * (older OTC APIs took camelCase).
    */
-  private async change(method: "POST" | "PUT", path: string, body: (style: BodyStyle) => unknown, describe: string): Promise<SendReport> {
+  private async change(method: "POST" | "PUT", path: string, body: (style: BodyStyle) => unknown, describe: string, pace?: RetryPacer): Promise<SendReport> {
     const host = new URL(this.opts.target.baseUrl).host;
     const memory = styleMemory();
     const first: BodyStyle = memory.get(host) ?? "snake";
@@ -226,7 +227,7 @@ export class CssClient {
         report.attempts++;
         report.lastAttemptAt = now();
         return spec;
-      }, describe);
+      }, describe, pace);
     try {
       await send(first);
       memory.set(host, first);
@@ -241,12 +242,13 @@ export class CssClient {
   }
 
   /** One call with retries; `spec` may be rebuilt for each attempt. */
-  private call(spec: RequestSpec | (() => RequestSpec), describe: string): Promise<Answer> {
+  private call(spec: RequestSpec | (() => RequestSpec), describe: string, pace?: RetryPacer): Promise<Answer> {
     return withRetry(() => this.send(typeof spec === "function" ? spec() : spec), {
       deadline: this.opts.deadline,
       policy: this.opts.policy,
       log: this.opts.log,
       describe,
+      pace,
     });
   }
 

@@ -10,7 +10,8 @@
  */
 import { releaseWaitMs } from "./claims";
 import { Deadline, now, sleep } from "./deadline";
-import { cssApiError, isCssApiError, isRetryable } from "./errors";
+import { CssApiError, cssApiError, isCssApiError, isRetryable } from "./errors";
+import type { RetryPacer } from "./retry";
 import type { ApprovalAction } from "./types";
 
 /** How a POST went: attempts made (409s and the like included) and when the last one started. */
@@ -41,7 +42,7 @@ export interface QueuedAction {
    * Sends one POST (with its own retries) for the ids the getter returns at each attempt: a request
    * whose deadline passed meanwhile is left out of the next attempt.
    */
-  send: (ids: () => readonly string[]) => Promise<SendReport | void>;
+  send: (ids: () => readonly string[], pace?: RetryPacer) => Promise<SendReport | void>;
   /** Evaluated when the POST is formed: the ids this request may still send (a release skips what others declare). */
   exclude?: (ids: readonly string[]) => readonly string[];
   /** Runs when the POST is formed; throwing fails the request instead (a conflict found meanwhile). */
@@ -151,6 +152,10 @@ const BUSY_MARGIN_MS = 10;
 const PLANNING_POLL_MS = 5;
 /** Upper bound on the gather window learned from how far apart a wave's requests arrive. */
 const MAX_ARRIVAL_WINDOW_MS = 300;
+/** While the window is unknown, a 409'd POST retries after this share of the time since our previous POST returned. */
+const LEARNING_STEP = 0.5;
+/** Shortest paced wait. */
+const MIN_PACE_MS = 50;
 
 /**
  * What our POSTs showed of how long the cluster stays busy after one of our own POSTs returned: the
@@ -205,6 +210,21 @@ export function busyWait(bounds: BusyBounds): number {
   const width = bounds.hi - bounds.lo;
   const settled = bounds.lo <= 0 || width <= Math.max(BUSY_TOLERANCE_MS, bounds.hi * 0.05);
   return Math.min(MAX_COOLDOWN_MS, settled ? bounds.hi + BUSY_MARGIN_MS : Math.round(bounds.lo + width / 2));
+}
+
+/**
+ * The wait before our POST's next attempt when it met the busy window our previous POST caused
+ * (pure); anything else (no previous POST of ours, one long ago, another error, a Retry-After)
+ * keeps the client's `proposedMs`. With the window bounded from above, the retry goes at that
+ * bound, which is known to go through. While the window is unknown (or grew past it), it waits half
+ * the time since our previous POST, so the attempt that goes through overshoots the window's end
+ * by at most half of it: the client's exponential backoff with full jitter, fine against other
+ * clients, overshoots by up to seconds (a phase's second wave went through 0.1 to 2.6 s late).
+ */
+export function paceBusyRetry(busy: BusyBounds | undefined, sinceOursMs: number | undefined, err: CssApiError, proposedMs: number): number {
+  if (err.kind !== "conflict" || err.retryAfterMs !== undefined || sinceOursMs === undefined || sinceOursMs > 2 * MAX_COOLDOWN_MS) return proposedMs;
+  if (busy?.met === true && busy.hi !== undefined && sinceOursMs < busy.hi) return Math.max(MIN_PACE_MS, busy.hi + BUSY_MARGIN_MS - sinceOursMs);
+  return Math.min(MAX_COOLDOWN_MS, Math.max(MIN_PACE_MS, Math.round(sinceOursMs * LEARNING_STEP)));
 }
 
 /**
@@ -410,7 +430,7 @@ export class ClusterCoordinator {
     this.stats.coalescedRequests += batch.length;
     try {
       const startedAt = now();
-      const report = await sender.send(live(batch, true));
+      const report = await sender.send(live(batch, true), this.pacer(lane));
       const doneAt = now();
       learnBusyWindow(lane, report ?? undefined, doneAt, attemptsAt, startedAt);
       this.succeeded(lane, batch, doneAt);
@@ -426,13 +446,21 @@ export class ClusterCoordinator {
         this.stats.posts++;
         b.sending = true;
         try {
-          await b.send(live([b]));
+          await b.send(live([b]), this.pacer(lane));
           this.succeeded(lane, [b], now());
         } catch (e) {
           b.reject(e);
         }
       }
     }
+  }
+
+  /** Paces the retries of this lane's POST by what the lane knows of the window (paceBusyRetry). */
+  private pacer(lane: ClusterLane): RetryPacer {
+    return (_attempt, err, proposedMs) => {
+      const previous = lane.lastDoneAt;
+      return paceBusyRetry(lane.busy, previous === undefined ? undefined : now() - previous, err, proposedMs);
+    };
   }
 
   /**

@@ -46,7 +46,7 @@ function send(ctx: OperationContext, clusterId: string, action: ApprovalAction, 
     release: opts.release,
     precheck: opts.precheck,
     exclude: opts.release ? (candidates) => keepUnclaimed(ctx, clusterId, candidates) : undefined,
-    send: (batch) => ctx.client.applyAction(clusterId, action, batch),
+    send: (batch, pace) => ctx.client.applyAction(clusterId, action, batch, pace),
   });
 }
 

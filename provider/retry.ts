@@ -18,10 +18,14 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-/** Full jitter: a uniform pick in [0, min(cap, base * 2^(attempt-1))]. `attempt` counts from 1. */
+/** The exponential backoff's ceiling after failed attempt `attempt` (counted from 1): min(cap, base * 2^(attempt-1)). */
+export function backoffCeiling(attempt: number, policy: RetryPolicy): number {
+  return Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** Full jitter: a uniform pick in [0, backoffCeiling]. `attempt` counts from 1. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * backoffCeiling(attempt, policy));
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
@@ -43,6 +47,14 @@ export function retryDelay(
   return retryAfterMs !== undefined ? retryAfterMs : backoffDelay(attempt, policy, random);
 }
 
+/**
+ * Replaces the wait before the next attempt after a failed one (`proposedMs`: Retry-After or
+ * backoff); what it returns is kept within the backoff's ceiling (or the Retry-After), so pacing
+ * never waits longer than the policy would. The cluster's lane uses it when its own POST meets the
+ * busy window it caused.
+ */
+export type RetryPacer = (failedAttempt: number, err: CssApiError, proposedMs: number) => number;
+
 export interface RetryOptions {
   deadline: Deadline;
   policy: RetryPolicy;
@@ -50,6 +62,7 @@ export interface RetryOptions {
   /** Names the call in log lines and errors, e.g. "POST .../connections (cluster c1)". */
   describe: string;
   random?: () => number;
+  pace?: RetryPacer;
 }
 
 /**
@@ -86,7 +99,9 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, opts: 
         const err = failure as unknown as CssApiError & { attemptNumber: number };
         const attempt = err.attemptNumber;
         if (attempt >= policy.maxAttempts) throw giveUp(describe, err, attempt, `at most ${policy.maxAttempts} attempts`, deadline);
-        const wait = retryDelay(attempt, err.retryAfterMs, policy, opts.random);
+        const proposed = retryDelay(attempt, err.retryAfterMs, policy, opts.random);
+        const ceiling = err.retryAfterMs ?? backoffCeiling(attempt, policy);
+        const wait = opts.pace ? Math.min(ceiling, Math.max(0, opts.pace(attempt, err, proposed))) : proposed;
         if (wait >= deadline.remainingMs()) {
           throw giveUp(describe, err, attempt, `the deadline of ${deadline.timeoutSeconds}s would pass before the next retry`, deadline);
         }

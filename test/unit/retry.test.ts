@@ -2,7 +2,7 @@ import { Deadline } from "../../provider/deadline";
 import { cssApiError, isCssApiError } from "../../provider/errors";
 import type { Logger } from "../../provider/log";
 import { backoffDelay, parseRetryAfter, retryDelay, withRetry } from "../../provider/retry";
-import { ClusterCoordinator, busyWait, gatherWindow, learnBusyWindow, mergeIds, narrowBusyWindow, newCoordinatorState, noteArrival, pickBatch } from "../../provider/coordinator";
+import { ClusterCoordinator, busyWait, gatherWindow, learnBusyWindow, mergeIds, narrowBusyWindow, newCoordinatorState, noteArrival, paceBusyRetry, pickBatch } from "../../provider/coordinator";
 
 const policy = { baseMs: 100, capMs: 1000, maxAttempts: 5 };
 const quiet = (): Logger & { lines: string[] } => {
@@ -45,6 +45,44 @@ describe("withRetry", () => {
     expect(calls).toBe(3);
     expect(log.lines).toHaveLength(2);
     expect(log.lines[0]).toMatch(/retrying test call in \d+ ms \(attempt 1 failed: HTTP 409 CSS.0029 conflict, request id r-9\)/);
+  });
+
+  it("waits what the pacer says instead of the backoff, and tells it the attempt, the error and the proposed wait", async () => {
+    const log = quiet();
+    const seen: [number, string, number][] = [];
+    let calls = 0;
+    await withRetry(
+      async () => {
+        if (++calls < 3) throw conflict();
+        return "ok";
+      },
+      {
+        deadline: new Deadline(10),
+        policy: { ...policy, baseMs: 5000, capMs: 5000 },
+        log,
+        describe: "paced call",
+        random: () => 0.5,
+        pace: (attempt, err, proposed) => (seen.push([attempt, err.kind, proposed]), 7),
+      },
+    );
+    expect(seen).toEqual([
+      [1, "conflict", 2500],
+      [2, "conflict", 2500],
+    ]);
+    expect(log.lines[0]).toMatch(/retrying paced call in 7 ms/);
+  });
+
+  it("keeps the pacer's wait within the backoff's ceiling", async () => {
+    const log = quiet();
+    let calls = 0;
+    await withRetry(
+      async () => {
+        if (++calls < 2) throw conflict();
+        return "ok";
+      },
+      { deadline: new Deadline(10), policy: { ...policy, baseMs: 20, capMs: 20 }, log, describe: "clamped call", pace: () => 60_000 },
+    );
+    expect(log.lines[0]).toMatch(/retrying clamped call in 20 ms/);
   });
 
   it("does not retry errors that are not retryable", async () => {
@@ -188,6 +226,31 @@ describe("narrowBusyWindow and busyWait", () => {
     expect(narrowBusyWindow({ lo: 0, hi: 5 }, { failed: [], succeeded: 330, untimedFailures: true })).toEqual({ lo: 0, hi: 330, met: true });
     expect(narrowBusyWindow({ lo: 0, hi: 5 }, { failed: [100, 250], succeeded: 330 })).toEqual({ lo: 250, hi: 330, met: true });
     expect(narrowBusyWindow({ lo: 0, hi: 5 }, { failed: [], succeeded: 3 })).toEqual({ lo: 0, hi: 3, met: false });
+  });
+});
+
+describe("paceBusyRetry: our POST met the busy window our previous POST caused", () => {
+  const busy409 = cssApiError({ kind: "conflict", status: 409, code: "CSS.0029", message: "busy" });
+  it("while the window is unknown, waits half the time since our previous POST (at least 50 ms)", () => {
+    expect(paceBusyRetry(undefined, 300, busy409, 1234)).toBe(150);
+    expect(paceBusyRetry({ lo: 0 }, 1200, busy409, 0)).toBe(600);
+    expect(paceBusyRetry(undefined, 40, busy409, 7)).toBe(50);
+  });
+  it("with the window bounded from above, retries at that bound (plus the margin)", () => {
+    expect(paceBusyRetry({ lo: 1500, hi: 2200, met: true }, 1850, busy409, 3000)).toBe(360);
+  });
+  it("a 409 at or past the bound means the window grew: back to half the time since our POST", () => {
+    expect(paceBusyRetry({ lo: 1500, hi: 2200, met: true }, 2300, busy409, 10)).toBe(1150);
+    // Bounds that never met a window are no bound.
+    expect(paceBusyRetry({ lo: 0, hi: 5000 }, 300, busy409, 10)).toBe(150);
+  });
+  it("keeps the client's wait for anything but our own busy window", () => {
+    expect(paceBusyRetry(undefined, undefined, busy409, 777)).toBe(777); // no POST of ours before
+    expect(paceBusyRetry(undefined, 90_000, busy409, 777)).toBe(777); // ours was long ago
+    expect(paceBusyRetry(undefined, 300, cssApiError({ kind: "unavailable", status: 503, message: "down" }), 777)).toBe(777);
+    const throttled = cssApiError({ kind: "conflict", status: 409, message: "busy" });
+    throttled.retryAfterMs = 5000;
+    expect(paceBusyRetry(undefined, 300, throttled, 5000)).toBe(5000);
   });
 });
 
