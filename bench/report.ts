@@ -315,8 +315,8 @@ export function renderMarkdown(res: BenchResults, root = "."): string {
   );
   out.push(
     `- ${s.reps} repetition${s.reps === 1 ? "" : "s"} per scenario (medians shown), ${s.heavyReps} for scenarios with more than 100 resources on one cluster; ` +
-      "every run on fresh clusters. Ours runs first, alone: one worker process, one run at a time, after an unmeasured warm-up run " +
-      `(its runs are short and CPU-bound). Then the baseline's runs, ${s.naiveJobs} at a time in separate worker processes ` +
+      "every run on fresh clusters. Ours runs first: one worker process, one run at a time, after an unmeasured warm-up run " +
+      `(its runs are short and CPU-bound; with the engine part, beside the tail of the engine's naive runs, which mostly wait). Then the baseline's runs, ${s.naiveJobs} at a time in separate worker processes ` +
       "(they spend their time waiting out busy windows and backoff timers, at a few percent of a core each).",
   );
   out.push("");

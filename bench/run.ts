@@ -311,7 +311,7 @@ async function runStateOnly(): Promise<void> {
   }
 }
 
-/** The engine scenarios; `beside` (the in-process part) starts once the measured lane is done. */
+/** The engine scenarios; `beside` (the in-process part) runs after the measured lane's other runs, before the target row. */
 async function runEngine(opts: Options, beside: () => Promise<void>): Promise<EngineResults> {
   const t0 = Date.now();
   log("engine: packing pulumi-css-vpcep and the bench's comparison resources, installing them into a project");
@@ -327,7 +327,7 @@ async function runEngine(opts: Options, beside: () => Promise<void>): Promise<En
       `engine: ${plan.runs.length} runs (default parallelism ${harness.defaultParallel}); the measured lane one at a time, the naive lane ${m.naiveJobs} at a time beside it, then the target row alone`,
     );
     const runs = await runEnginePlan(harness, plan, m.naiveJobs, log, async () => {
-      log("engine: measured lane done; the provider alone (in-process) runs next");
+      log("engine: the provider alone (in-process) runs beside the naive lane's tail; the target row after both");
       await beside();
     });
     const rows = summariseEngine(runs);

@@ -195,7 +195,7 @@ function whereTimeGoes(rows: readonly EngineRow[]): string[] {
     const forced = (r.limit - 1) * r.busyMs;
     out.push(
       `- ${r.phase}: ${fmtS(r.ours.wallMs)} = ${fmtS(r.ours.wallMs - span)} of engine work (the floor: ${fmtS(r.floor?.wallMs)}) + ${fmtS(span)} of API span, ` +
-        `of which ${fmtS(forced)} are the ${r.limit - 1} busy windows the waves force and ${fmtS(span - forced)} the rest: learning the busy window (each phase is a new provider process, so its first wave after the first meets 409s and the client's backoff), ` +
+        `of which ${fmtS(forced)} are the ${r.limit - 1} busy windows the waves force and ${fmtS(span - forced)} the rest: learning the busy window (each phase is a new provider process, so its second wave meets 409s until the window ends, paced at half the time since the first POST), ` +
         `probing it, ${r.phase === "update" ? "the release grace, " : ""}gathering each wave, the status listings. ${r.ours.conflicts} 409s.`,
     );
   }

@@ -160,16 +160,16 @@ export function planEngine(o: EngineMatrixOptions): EnginePlan {
 
 /**
  * Run the plan: the measured lane one run at a time, the naive lane `naiveJobs` at a time, side by
- * side; the naive lane starts with its longest runs. The runs marked `alone` (the target row) wait
- * for the naive lane to finish. `afterMeasured` runs when the measured lane is done (the in-process
- * benchmark goes there, alone too).
+ * side; the naive lane starts with its longest runs. `beside` runs when the measured lane's other
+ * runs are done, beside the naive lane's tail (the in-process benchmark, whose ratios are in the
+ * hundreds, goes there). The runs marked `alone` (the target row) wait for both.
  */
 export async function runEnginePlan(
   h: EngineHarness,
   plan: EnginePlan,
   naiveJobs: number,
   log: (m: string) => void,
-  afterMeasured: () => Promise<void> = async () => undefined,
+  beside: () => Promise<void> = async () => undefined,
 ): Promise<EngineRunResult[]> {
   const results: EngineRunResult[] = [];
   const total = plan.runs.length;
@@ -196,10 +196,10 @@ export async function runEnginePlan(
   const naiveDone = Promise.all(Array.from({ length: Math.max(1, naiveJobs) }, naiveLane));
   const measuredLane = async () => {
     for (const r of measured.filter((m) => !m.alone)) await one(r);
+    await beside();
     // The target row's runs: nothing beside them, so their times carry no other run's load.
     await naiveDone;
     for (const r of measured.filter((m) => m.alone)) await one(r);
-    await afterMeasured();
   };
   await Promise.all([measuredLane(), naiveDone]);
   return results;
