@@ -26,8 +26,12 @@ const TUNING = {
   CSS_VPCEP_REQUEST_TIMEOUT_MS: "3000",
   CSS_VPCEP_MAX_ATTEMPTS: "60",
 };
-/** How far past the deadline an operation may end (event-loop and process overhead). */
-const SLACK_MS = 500;
+/**
+ * How far past the deadline an operation may end: event-loop and process overhead, including a
+ * major GC of the jest process late in a --runInBand run (a CI run once saw a deadline timer fire
+ * 553 ms late here).
+ */
+const SLACK_MS = 1000;
 const DEADLINE_S = 4;
 
 const HTML_502 =
