@@ -1,5 +1,5 @@
 /**
- * How fast the coordinator's busy-window learning (provider/coordinator.ts: narrowBusyWindow,
+ * How fast the coordinator's busy-window learning (provider/busy-window.ts: narrowBusyWindow,
  * busyWait) converges, against other places to probe, in a model of one engine phase: waves of
  * operations on one cluster, one POST per wave, each POST retried by the client's full-jitter
  * backoff (provider/retry.ts: base 500 ms, cap 20 s) until the busy window our previous POST caused
@@ -14,7 +14,7 @@
  *
  *   node dist/bench/engine/busy-window-sim.js [trials]
  */
-import { BusyBounds, busyWait, narrowBusyWindow } from "../../provider/coordinator";
+import { BusyBounds, busyWait, narrowBusyWindow } from "../../provider/busy-window";
 import { backoffDelay } from "../../provider/retry";
 
 const POLICY = { baseMs: 500, capMs: 20_000, maxAttempts: 60 };

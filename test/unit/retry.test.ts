@@ -2,7 +2,8 @@ import { Deadline } from "../../provider/deadline";
 import { cssApiError, isCssApiError } from "../../provider/errors";
 import type { Logger } from "../../provider/log";
 import { backoffDelay, parseRetryAfter, retryDelay, withRetry } from "../../provider/retry";
-import { ClusterCoordinator, busyWait, gatherWindow, learnBusyWindow, mergeIds, narrowBusyWindow, newCoordinatorState, noteArrival, paceBusyRetry, pickBatch } from "../../provider/coordinator";
+import { busyWait, learnBusyWindow, narrowBusyWindow, paceBusyRetry } from "../../provider/busy-window";
+import { ClusterCoordinator, gatherWindow, mergeIds, newCoordinatorState, noteArrival, pickBatch } from "../../provider/coordinator";
 
 const policy = { baseMs: 100, capMs: 1000, maxAttempts: 5 };
 const quiet = (): Logger & { lines: string[] } => {
