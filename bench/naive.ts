@@ -4,14 +4,14 @@
  * with p-retry's exponential backoff on 409 (and nothing else), then polls GET until its own
  * endpoints show the target status. No coordination between resources.
  *
- * Fair by construction: same HTTP stack (axios), same signer (provider/auth/signer.ts), same base
+ * Fair by construction: same HTTP stack (axios), same signer (provider/core/auth/signer.ts), same base
  * and cap of the retry backoff and of the poll backoff, same attempt bound as the provider. The
  * only jitter is p-retry's own `randomize` (a factor in [1, 2]), which spreads concurrent clients;
  * p-retry's default (no jitter) makes every client retry in lock-step and is strictly worse.
  */
 import axios, { AxiosInstance } from "axios";
 import pRetry = require("p-retry");
-import { formatSdkDate, sign } from "../provider/auth/signer";
+import { formatSdkDate, sign } from "../provider/core/auth/signer";
 import type { ApprovalAction } from "../provider";
 import type { Tuning } from "./tuning";
 

@@ -7,7 +7,7 @@
 import { fork } from "child_process";
 import * as path from "path";
 import { CssEmulator, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY } from "../emulator";
-import { ENV_VARS } from "../provider/settings";
+import { ENV_VARS } from "../provider/core/settings";
 import type { ChildMessage, OverheadPlan, ParentMessage } from "./overhead-child";
 import type { OverheadPhase, OverheadResult } from "./report";
 import { tuningEnv } from "./tuning";

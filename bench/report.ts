@@ -327,7 +327,7 @@ export function renderMarkdown(res: BenchResults, root = "."): string {
       "(then `check`+`diff`+`update`, then `delete`) issued at once in one process, one provider object per resource.",
   );
   out.push(
-    "- **naive**: per resource, one signed POST (`provider/auth/signer.ts`, axios) retried by p-retry 4 on 409 only " +
+    "- **naive**: per resource, one signed POST (`provider/core/auth/signer.ts`, axios) retried by p-retry 4 on 409 only " +
       "(`factor 2, minTimeout = base, maxTimeout = cap, randomize: true, retries = attempts - 1`), then GET polls until its own endpoints show the target status. No coordination.",
   );
   out.push(
@@ -462,7 +462,7 @@ function findings(res: BenchResults): string[] {
     out.push(
       `- **Ours sends more GETs than the baseline** (GETs x is below 1 in every row). ${scenarioTitle(bigCreate)}: create ${plural(bigCreate.ours.posts, "POST")} and ${fmtNum(bigCreate.ours.gets)} GETs in ${fmtMs(bigCreate.ours.wallMs)}, ` +
         `destroy ${plural(bigDestroy.ours.posts, "POST")} and ${fmtNum(bigDestroy.ours.gets)} GETs in ${fmtMs(bigDestroy.ours.wallMs)}; every GET lists the whole cluster (${3 * largest} connections here). ` +
-        "In provider/operations.ts every status wait after the coalesced POST starts a listing of its own: `waitFor` joins only a listing that started at or after its caller's `sentAt`, " +
+        "In provider/approval/operations.ts every status wait after the coalesced POST starts a listing of its own: `waitFor` joins only a listing that started at or after its caller's `sentAt`, " +
         "and each caller takes `sentAt = now()` when it resumes, after the caller before it already started one. `release()` also plans from `observe(ctx, clusterId, now())`, which never joins a listing in flight " +
         "(create's `converge()` passes 0 and shares it: one planning GET per cluster). Proposed fix: `ClusterCoordinator.submit` resolves with the time its POST returned, the waits use that as `notBefore` " +
         "(all requests of a batch then share the first wait listing), and `release()` plans with 0 like `converge()`.",

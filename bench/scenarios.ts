@@ -14,7 +14,7 @@ import { performance } from "perf_hooks";
 import { CssEmulator, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY } from "../emulator";
 import { VpcepConnectionApprovalProvider } from "../provider";
 import type { ApprovalOutputs } from "../provider";
-import { ENV_VARS } from "../provider/settings";
+import { ENV_VARS } from "../provider/core/settings";
 import { NaiveClient, NaiveSettings, naiveSettingsFor } from "./naive";
 import { tuningEnv } from "./tuning";
 import type { Tuning } from "./tuning";

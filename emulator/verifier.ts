@@ -1,7 +1,7 @@
 /**
  * AK/SK `SDK-HMAC-SHA256` verification (the simple, unscoped form).
  *
- * Written independently of provider/auth so that the emulator checks the provider's signer
+ * Written independently of provider/core/auth so that the emulator checks the provider's signer
  * instead of agreeing with it by construction. Pure: no I/O, the clock is a parameter.
  */
 import { createHash, createHmac, timingSafeEqual } from "crypto";

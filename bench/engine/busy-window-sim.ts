@@ -1,8 +1,8 @@
 /**
- * How fast the coordinator's busy-window learning (provider/busy-window.ts: narrowBusyWindow,
+ * How fast the coordinator's busy-window learning (provider/core/busy-window.ts: narrowBusyWindow,
  * busyWait) converges, against other places to probe, in a model of one engine phase: waves of
  * operations on one cluster, one POST per wave, each POST retried by the client's full-jitter
- * backoff (provider/retry.ts: base 500 ms, cap 20 s) until the busy window our previous POST caused
+ * backoff (provider/core/retry.ts: base 500 ms, cap 20 s) until the busy window our previous POST caused
  * has ended. Each phase is a new provider process, so it starts with no bounds: its second POST
  * meets 409s and the backoff's last step, which can be seconds, sets the first bounds.
  *
@@ -14,8 +14,8 @@
  *
  *   node dist/bench/engine/busy-window-sim.js [trials]
  */
-import { BusyBounds, busyWait, narrowBusyWindow } from "../../provider/busy-window";
-import { backoffDelay } from "../../provider/retry";
+import { BusyBounds, busyWait, narrowBusyWindow } from "../../provider/core/busy-window";
+import { backoffDelay } from "../../provider/core/retry";
 
 const POLICY = { baseMs: 500, capMs: 20_000, maxAttempts: 60 };
 /** The next wave reaches the provider this long after the previous POST returned, at the earliest. */

@@ -73,7 +73,7 @@ async function packDir(dir: string, dest: string): Promise<string> {
 }
 
 /** The compiled files the comparison resources need, at the same relative paths as in dist/. */
-const BENCH_PACKAGE_FILES = ["bench/engine/resources.js", "bench/engine/handlers.js", "bench/naive.js", "provider/auth/signer.js"];
+const BENCH_PACKAGE_FILES = ["bench/engine/resources.js", "bench/engine/handlers.js", "bench/naive.js", "provider/core/auth/signer.js"];
 
 /** Lay out and pack `css-vpcep-bench-resources` from dist/ (axios and p-retry at the versions this repository uses). */
 export async function packBenchResources(root: string, work: string): Promise<string> {

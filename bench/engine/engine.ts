@@ -22,7 +22,7 @@ export const ENGINE_IMPLS: readonly EngineImpl[] = ["ours", "naive", "floor"];
 export const ENGINE_PHASES = ["up", "update", "destroy"] as const;
 export type EnginePhase = (typeof ENGINE_PHASES)[number];
 
-/** The provider's own timing defaults (provider/settings.ts), set explicitly so the bench does not depend on them silently. */
+/** The provider's own timing defaults (provider/core/settings.ts), set explicitly so the bench does not depend on them silently. */
 export const ENGINE_PROVIDER_ENV: Record<string, string> = {
   CSS_VPCEP_RETRY_BASE_MS: "500",
   CSS_VPCEP_RETRY_MAX_MS: "20000",

@@ -1,6 +1,6 @@
 /**
  * What the engine bench's two comparison resources do (bench/engine/resources.ts holds their thin
- * provider shims, as provider/provider.ts does for ours):
+ * provider shims, as provider/approval/provider.ts does for ours):
  *
  * - **naive**: what the Terraform resources that touch this API do. Each resource sends its own
  *   POST (create: accept its endpoints; update: accept the added, reject the removed; delete: reject

@@ -3,11 +3,11 @@
  * for the approval (see ../handlers.ts): an installed package's state refers to this module by reference.
  */
 import { randomBytes } from "crypto";
-import { noteCheck } from "../claims";
-import { ResourceHandlers, currentTarget, guard, operationContext, recordedTarget } from "../context";
-import { handlers as approvalHandlers } from "../handlers";
-import type { StackConfig } from "../settings";
-import type { StoredTarget } from "../types";
+import { noteCheck } from "../core/claims";
+import { ResourceHandlers, currentTarget, guard, operationContext, recordedTarget } from "../core/context";
+import { handlers as approvalHandlers } from "../approval/handlers";
+import type { StackConfig } from "../core/settings";
+import type { StoredTarget } from "../core/types";
 import { checkServiceInputs, toServiceInputs } from "./inputs";
 import { convergeService, readService, restoreService } from "./operations";
 import { diffService } from "./plan";

@@ -1,6 +1,6 @@
 /** `VpcepService` input validation and normalisation (pure). */
-import { UNKNOWN, checkCommonInputs, checkIdList, containsUnknown, copyCommonOptionals, domainIdProblem } from "../inputs";
-import type { CheckFailure, CheckResult } from "../inputs";
+import { UNKNOWN, checkCommonInputs, checkIdList, containsUnknown, copyCommonOptionals, domainIdProblem } from "../core/inputs";
+import type { CheckFailure, CheckResult } from "../core/inputs";
 import { SERVICE_SENSITIVE_INPUTS, ServiceInputs } from "./types";
 
 /** Validate raw inputs and apply defaults; unknown values pass (preview). */

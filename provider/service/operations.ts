@@ -3,13 +3,13 @@
  * lane of the per-cluster coordinator (the same lane as every accept and reject), wait until the API
  * shows the change, and restore what was found on destroy.
  */
-import type { ConnectionList } from "../client";
-import type { OperationContext } from "../context";
-import type { SendTracker } from "../coordinator";
-import { now, sleep } from "../deadline";
-import { isCssApiError, namedError, withPartialOutputs } from "../errors";
-import { confirmGone } from "../operations";
-import { backoffDelay } from "../retry";
+import type { ConnectionList } from "../core/client";
+import type { OperationContext } from "../core/context";
+import type { SendTracker } from "../core/coordinator";
+import { now, sleep } from "../core/deadline";
+import { isCssApiError, namedError, withPartialOutputs } from "../core/errors";
+import { confirmGone } from "../approval/operations";
+import { backoffDelay } from "../core/retry";
 import { planRestore, planService } from "./plan";
 import type { ServiceInputs, ServiceOutputs, ServiceState } from "./types";
 

@@ -2,9 +2,9 @@
  * `VpcepService` planning (pure): what to change to reach the declared state, what a diff shows, and
  * what destroy must do to leave the cluster as the resource found it.
  */
-import { UNKNOWN, containsUnknown, normaliseEndpointIds } from "../inputs";
-import { sameTarget } from "../settings";
-import type { StoredTarget } from "../types";
+import { UNKNOWN, containsUnknown, normaliseEndpointIds } from "../core/inputs";
+import { sameTarget } from "../core/settings";
+import type { StoredTarget } from "../core/types";
 import type { ServiceState } from "./types";
 
 export interface ServiceChanges {

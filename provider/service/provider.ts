@@ -3,7 +3,7 @@
  * nothing at construction and every method is a one-line call to the stable entry point.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../settings";
+import type { StackConfig } from "../core/settings";
 import { handleService } from "./handlers";
 import type { ServiceOutputs } from "./types";
 

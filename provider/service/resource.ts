@@ -3,8 +3,8 @@
  * whitelist of consumer accounts. Type token `pulumi-nodejs:dynamic/css-vpcep:VpcepService`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { derivedSecretMarkers, refuseImport, secretInputNames } from "../program";
-import type { Cloud } from "../types";
+import { derivedSecretMarkers, refuseImport, secretInputNames } from "../core/program";
+import type { Cloud } from "../core/types";
 import { VpcepServiceProvider } from "./provider";
 import { SERVICE_SENSITIVE_INPUTS, ServiceState } from "./types";
 

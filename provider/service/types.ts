@@ -1,5 +1,5 @@
 /** Shapes of `VpcepService`'s inputs and outputs as the provider sees them (plain values). */
-import type { CommonInputs, StoredTarget } from "../types";
+import type { CommonInputs, StoredTarget } from "../core/types";
 
 export type ServiceSensitiveInput = "clusterId" | "whitelist" | "projectId";
 export const SERVICE_SENSITIVE_INPUTS: readonly ServiceSensitiveInput[] = ["clusterId", "whitelist", "projectId"];

@@ -105,7 +105,7 @@ it("previews, applies, previews no change and stores the provider by package ref
   const text = String(state?.inputs?.__provider ?? "");
   // By reference: the provider's methods call the library's one entry point, required from the
   // project's node_modules ...
-  expect(text).toContain(`require("pulumi-css-vpcep/dist/provider/handlers.js")`);
+  expect(text).toContain(`require("pulumi-css-vpcep/dist/provider/approval/handlers.js")`);
   // ... and not inlined: none of their code (the signer, the client, the operations, the coordinator).
   for (const inlined of ["SDK-HMAC-SHA256", "/*canonicalRequest*/", "/*converge*/", "/*release*/", "/*applyAction*/", "/*submit*/", "axios"]) {
     expect(text).not.toContain(inlined);

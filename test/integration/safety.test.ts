@@ -7,7 +7,7 @@
 import type { CssEmulator } from "../../emulator";
 import { VpcepConnectionApprovalProvider } from "../../provider";
 import type { ApprovalOutputs } from "../../provider";
-import { clearClaims } from "../../provider/claims";
+import { clearClaims } from "../../provider/core/claims";
 import { CONNECTIONS_POST, akskEnv, createVia, setEnv, startEmulator, statuses, updateVia } from "../helpers/harness";
 
 let emu: CssEmulator;

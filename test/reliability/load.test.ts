@@ -18,7 +18,7 @@ import { performance } from "perf_hooks";
 import type { CssEmulator } from "../../emulator";
 import { VpcepConnectionApproval, VpcepConnectionApprovalProvider } from "../../provider";
 import type { ApprovalOutputs } from "../../provider";
-import { processCoordinator } from "../../provider/coordinator";
+import { processCoordinator } from "../../provider/core/coordinator";
 import { akskEnv, createVia, setEnv, startEmulator, updateVia } from "../helpers/harness";
 import { TestBackend, inlineStack, newBackend } from "../helpers/pulumi";
 import { writeFigures } from "./support";

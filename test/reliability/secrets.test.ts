@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CssEmulator } from "../../emulator";
 import { VpcepConnectionApproval, VpcepConnectionApprovalProvider, isCssApiError } from "../../provider";
 import type { ApprovalOutputs } from "../../provider";
-import { redactLine } from "../../provider/log";
+import { redactLine } from "../../provider/core/log";
 import { createVia, setEnv, startEmulator, statuses, updateVia } from "../helpers/harness";
 import { TestBackend, backendText, inlineStack, newBackend, pulumiBinDir } from "../helpers/pulumi";
 import { REPO_ROOT, captureStderr, issueToken, runNode, tempDir, writeFigures } from "./support";

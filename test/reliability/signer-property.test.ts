@@ -1,5 +1,5 @@
 /**
- * Property-based: the provider's SDK-HMAC-SHA256 signer (provider/auth/signer.ts) against the
+ * Property-based: the provider's SDK-HMAC-SHA256 signer (provider/core/auth/signer.ts) against the
  * emulator's independently written verifier (emulator/verifier.ts), over generated paths (every
  * Unicode code point, reserved characters, dot segments), query strings (spaces, Unicode, repeated
  * keys), bodies and headers; and the canonical query's order against its specification (the UTF-8
@@ -11,10 +11,10 @@ import axios from "axios";
 import fc from "fast-check";
 import type { CssEmulator } from "../../emulator";
 import { canonicalQuery as verifierCanonicalQuery, parseSdkDate, verifyRequest } from "../../emulator/verifier";
-import { canonicalQuery as signerCanonicalQuery, formatSdkDate, sign } from "../../provider/auth/signer";
-import { CssClient } from "../../provider/client";
-import { Deadline } from "../../provider/deadline";
-import { createLogger } from "../../provider/log";
+import { canonicalQuery as signerCanonicalQuery, formatSdkDate, sign } from "../../provider/core/auth/signer";
+import { CssClient } from "../../provider/core/client";
+import { Deadline } from "../../provider/core/deadline";
+import { createLogger } from "../../provider/core/log";
 import { startEmulator } from "../helpers/harness";
 import { writeFigures } from "./support";
 

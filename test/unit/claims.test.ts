@@ -1,4 +1,4 @@
-import { clearClaims, conflictsFor, describeConflicts, findConflicts, noteCheck, recordClaim, releaseWaitMs, wantedReceived } from "../../provider/claims";
+import { clearClaims, conflictsFor, describeConflicts, findConflicts, noteCheck, recordClaim, releaseWaitMs, wantedReceived } from "../../provider/core/claims";
 
 afterEach(() => clearClaims());
 

@@ -1,5 +1,5 @@
-import { classifyHttp, cssApiError, isCssApiError, classifyNetwork, parseErrorBody, redactSecrets, summariseText } from "../../provider/errors";
-import { redactLine } from "../../provider/log";
+import { classifyHttp, cssApiError, isCssApiError, classifyNetwork, parseErrorBody, redactSecrets, summariseText } from "../../provider/core/errors";
+import { redactLine } from "../../provider/core/log";
 
 describe("classifyHttp", () => {
   it.each([

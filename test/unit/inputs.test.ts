@@ -1,4 +1,4 @@
-import { UNKNOWN, checkInputs, containsUnknown, endpointUrlProblem, normaliseEndpointIds, toApprovalInputs } from "../../provider/inputs";
+import { UNKNOWN, checkInputs, containsUnknown, endpointUrlProblem, normaliseEndpointIds, toApprovalInputs } from "../../provider/core/inputs";
 
 const valid = { clusterId: "c1", endpointIds: ["e2", "e1", "e2"] };
 

@@ -1,6 +1,6 @@
 /** The lookup's pure parts: argument checks and the result's shape. */
 import * as pulumi from "@pulumi/pulumi";
-import { checkLookupArgs, toLookupResult } from "../../provider/lookup";
+import { checkLookupArgs, toLookupResult } from "../../provider/lookup/lookup";
 import type { GetVpcepConnectionsArgs } from "../../provider";
 
 describe("checkLookupArgs", () => {

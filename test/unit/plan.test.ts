@@ -1,6 +1,6 @@
-import { UNKNOWN } from "../../provider/inputs";
-import { assessProgress, coveredIds, diffApproval, driftedEndpoints, planActions, updateScope } from "../../provider/plan";
-import type { ObservedConnection } from "../../provider/types";
+import { UNKNOWN } from "../../provider/core/inputs";
+import { assessProgress, coveredIds, diffApproval, driftedEndpoints, planActions, updateScope } from "../../provider/approval/plan";
+import type { ObservedConnection } from "../../provider/core/types";
 
 const base = { clusterId: "c1", endpointIds: ["e1", "e2"], action: "receive", rejectOnDelete: true, timeoutSeconds: 600 };
 const accepted = (...ids: string[]): ObservedConnection[] => ids.map((id) => ({ id, status: "accepted" }));

@@ -1,9 +1,9 @@
-import { Deadline } from "../../provider/deadline";
-import { cssApiError, isCssApiError } from "../../provider/errors";
-import type { Logger } from "../../provider/log";
-import { backoffDelay, parseRetryAfter, retryDelay, withRetry } from "../../provider/retry";
-import { busyWait, learnBusyWindow, narrowBusyWindow, paceBusyRetry } from "../../provider/busy-window";
-import { ClusterCoordinator, gatherWindow, mergeIds, newCoordinatorState, noteArrival, pickBatch } from "../../provider/coordinator";
+import { Deadline } from "../../provider/core/deadline";
+import { cssApiError, isCssApiError } from "../../provider/core/errors";
+import type { Logger } from "../../provider/core/log";
+import { backoffDelay, parseRetryAfter, retryDelay, withRetry } from "../../provider/core/retry";
+import { busyWait, learnBusyWindow, narrowBusyWindow, paceBusyRetry } from "../../provider/core/busy-window";
+import { ClusterCoordinator, gatherWindow, mergeIds, newCoordinatorState, noteArrival, pickBatch } from "../../provider/core/coordinator";
 
 const policy = { baseMs: 100, capMs: 1000, maxAttempts: 5 };
 const quiet = (): Logger & { lines: string[] } => {

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../provider/inputs";
+import { UNKNOWN } from "../../provider/core/inputs";
 import { checkServiceInputs, toServiceInputs } from "../../provider/service/inputs";
 import { diffService, planRestore, planService } from "../../provider/service/plan";
 

@@ -1,5 +1,5 @@
-import { cssEndpoint, iamEndpoint, inferCloud } from "../../provider/endpoints";
-import { readStackConfig, readTuning, resolveCredentials, resolveTarget, secretValues, storedTarget, withAuthUrl } from "../../provider/settings";
+import { cssEndpoint, iamEndpoint, inferCloud } from "../../provider/core/endpoints";
+import { readStackConfig, readTuning, resolveCredentials, resolveTarget, secretValues, storedTarget, withAuthUrl } from "../../provider/core/settings";
 
 describe("resolveTarget: input, then stack config, then environment", () => {
   it("prefers the resource input over config and env", () => {

@@ -1,4 +1,4 @@
-import { canonicalQuery, canonicalRequest, canonicalUri, encodeRfc3986, formatSdkDate, sha256Hex, sign } from "../../provider/auth/signer";
+import { canonicalQuery, canonicalRequest, canonicalUri, encodeRfc3986, formatSdkDate, sha256Hex, sign } from "../../provider/core/auth/signer";
 
 describe("SDK-HMAC-SHA256 signer", () => {
   it("matches the Huawei signing guide's known-answer vector", () => {

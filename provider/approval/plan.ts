@@ -2,10 +2,10 @@
  * Diff and action planning (pure: no I/O). Given what the user declares and what the cluster reports,
  * decide what changes, which endpoints to receive or reject, and when a wait is over.
  */
-import { UNKNOWN, containsUnknown, normaliseEndpointIds } from "./inputs";
-import { sameTarget } from "./settings";
-import type { ApprovalAction, ConnectionStatus, ObservedConnection, StoredTarget } from "./types";
-import { TARGET_STATUS } from "./types";
+import { UNKNOWN, containsUnknown, normaliseEndpointIds } from "../core/inputs";
+import { sameTarget } from "../core/settings";
+import type { ApprovalAction, ConnectionStatus, ObservedConnection, StoredTarget } from "../core/types";
+import { TARGET_STATUS } from "../core/types";
 
 /** The resource's identity: only a different cluster is a different API object, so only it replaces. */
 export const REPLACE_KEYS = ["clusterId"] as const;

@@ -11,8 +11,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { handle } from "./handlers";
-import type { StackConfig } from "./settings";
-import type { ApprovalOutputs } from "./types";
+import type { StackConfig } from "../core/settings";
+import type { ApprovalOutputs } from "../core/types";
 
 type Props = Record<string, unknown>;
 

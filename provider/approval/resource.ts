@@ -4,9 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { VpcepConnectionApprovalProvider } from "./provider";
-import { derivedSecretMarkers, refuseImport, secretInputNames } from "./program";
-import type { ApprovalAction, Cloud, ObservedConnection } from "./types";
-import { SENSITIVE_INPUTS } from "./types";
+import { derivedSecretMarkers, refuseImport, secretInputNames } from "../core/program";
+import type { ApprovalAction, Cloud, ObservedConnection } from "../core/types";
+import { SENSITIVE_INPUTS } from "../core/types";
 
 export interface VpcepConnectionApprovalArgs {
   /** The CSS cluster whose VPC endpoint service the endpoints connect to. Changing it replaces the resource. */

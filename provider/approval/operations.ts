@@ -2,17 +2,17 @@
  * The operations behind create/update/delete/read: observe the cluster, plan, send through the
  * per-cluster coordinator, and wait until every endpoint sent shows its target status.
  */
-import { conflictsFor, describeConflicts, recordClaim, releaseWaitMs, wantedReceived } from "./claims";
-import type { ConnectionList } from "./client";
-import type { OperationContext } from "./context";
-import type { SendTracker } from "./coordinator";
-import { now, sleep } from "./deadline";
-import { CssApiError, isCssApiError, namedError, withPartialOutputs } from "./errors";
+import { conflictsFor, describeConflicts, recordClaim, releaseWaitMs, wantedReceived } from "../core/claims";
+import type { ConnectionList } from "../core/client";
+import type { OperationContext } from "../core/context";
+import type { SendTracker } from "../core/coordinator";
+import { now, sleep } from "../core/deadline";
+import { CssApiError, isCssApiError, namedError, withPartialOutputs } from "../core/errors";
 import { assessProgress, coveredIds, planActions, previouslyCovered, updateScope } from "./plan";
-import { backoffDelay } from "./retry";
-import { sameTarget } from "./settings";
-import type { ApprovalAction, ApprovalInputs, ApprovalOutputs, ConnectionStatus, ObservedConnection, StoredTarget } from "./types";
-import { TARGET_STATUS } from "./types";
+import { backoffDelay } from "../core/retry";
+import { sameTarget } from "../core/settings";
+import type { ApprovalAction, ApprovalInputs, ApprovalOutputs, ConnectionStatus, ObservedConnection, StoredTarget } from "../core/types";
+import { TARGET_STATUS } from "../core/types";
 
 /** Time kept for the last status listing before the deadline. */
 const LAST_POLL_MARGIN_MS = 250;

@@ -9,15 +9,15 @@
  * (concurrent lookups of one cluster make one GET).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionList, CssClient } from "./client";
-import { laneKey, processCoordinator } from "./coordinator";
-import { Deadline } from "./deadline";
-import { CssApiError, cssApiError, isCssApiError, namedError, redactSecrets } from "./errors";
-import { DEFAULT_TIMEOUT_SECONDS, endpointUrlProblem, regionProblem } from "./inputs";
-import { Logger, redactLine } from "./log";
-import type { ServiceAddresses } from "./responses";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, SECRET_KEYS, StackConfig, readTuning, resolveCredentials, resolveTarget, secretValues } from "./settings";
-import type { Cloud, ObservedConnection } from "./types";
+import { ConnectionList, CssClient } from "../core/client";
+import { laneKey, processCoordinator } from "../core/coordinator";
+import { Deadline } from "../core/deadline";
+import { CssApiError, cssApiError, isCssApiError, namedError, redactSecrets } from "../core/errors";
+import { DEFAULT_TIMEOUT_SECONDS, endpointUrlProblem, regionProblem } from "../core/inputs";
+import { Logger, redactLine } from "../core/log";
+import type { ServiceAddresses } from "../core/responses";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, SECRET_KEYS, StackConfig, readTuning, resolveCredentials, resolveTarget, secretValues } from "../core/settings";
+import type { Cloud, ObservedConnection } from "../core/types";
 
 export interface GetVpcepConnectionsArgs {
   /** The CSS cluster whose VPC endpoint service to read. */
