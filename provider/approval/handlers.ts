@@ -6,23 +6,20 @@
  * `handle`'s signature stable; everything behind it may change).
  */
 import { randomBytes } from "crypto";
-import { OperationContext, ResourceHandlers, currentTarget, guard, operationContext, recordedTarget } from "../core/context";
+import { OperationContext, ResourceHandlers, currentTarget, guard, operationContext, recordedTarget, stackConfigFrom } from "../core/context";
 import { noteCheck } from "../core/claims";
-import { checkInputs, containsUnknown, toApprovalInputs } from "../core/inputs";
+import { containsUnknown } from "../core/inputs";
+import type { ObservedConnection, StoredTarget } from "../core/types";
+import { checkInputs, toApprovalInputs } from "./inputs";
 import { claim, converge, observeForRead, release } from "./operations";
 import { diffApproval } from "./plan";
-import { StackConfig, readStackConfig } from "../core/settings";
-import type { ApprovalInputs, ApprovalOutputs, ObservedConnection, StoredTarget } from "../core/types";
+import type { StackConfig } from "../core/settings";
+import type { ApprovalInputs, ApprovalOutputs } from "./types";
 
 export type Handlers = ResourceHandlers<ApprovalOutputs>;
 
 export const handlers: Handlers = {
-  configure(req) {
-    return readStackConfig((key) => {
-      const value: unknown = req.config.get(key);
-      return value === undefined || value === null ? undefined : String(value);
-    });
-  },
+  configure: (req) => stackConfigFrom(req),
 
   async check(_config, _olds, news) {
     noteCheck();

@@ -4,15 +4,16 @@
  */
 import { conflictsFor, describeConflicts, recordClaim, releaseWaitMs, wantedReceived } from "../core/claims";
 import type { ConnectionList } from "../core/client";
+import { confirmGone as confirmClusterGone } from "../core/cluster-gone";
 import type { OperationContext } from "../core/context";
 import type { SendTracker } from "../core/coordinator";
 import { now, sleep } from "../core/deadline";
 import { CssApiError, isCssApiError, namedError, withPartialOutputs } from "../core/errors";
 import { assessProgress, coveredIds, planActions, previouslyCovered, updateScope } from "./plan";
 import { backoffDelay } from "../core/retry";
-import { sameTarget } from "../core/settings";
-import type { ApprovalAction, ApprovalInputs, ApprovalOutputs, ConnectionStatus, ObservedConnection, StoredTarget } from "../core/types";
-import { TARGET_STATUS } from "../core/types";
+import { sameTarget } from "../core/target";
+import type { ApprovalAction, ConnectionStatus, ObservedConnection, StoredTarget } from "../core/types";
+import { ApprovalInputs, ApprovalOutputs, TARGET_STATUS } from "./types";
 
 /** Time kept for the last status listing before the deadline. */
 const LAST_POLL_MARGIN_MS = 250;
@@ -20,6 +21,11 @@ const LAST_POLL_MARGIN_MS = 250;
 /** An error whose message a user reads in `pulumi up`: it names the cluster and what to do. */
 function approvalError(message: string): Error {
   return namedError("ApprovalError", message);
+}
+
+/** Is the cluster really gone? (core/cluster-gone.ts) Unconfirmed, it throws an ApprovalError that keeps the resource. */
+function confirmGone(ctx: OperationContext, clusterId: string, err: unknown): Promise<"cluster-gone" | "service-disabled"> {
+  return confirmClusterGone(ctx, clusterId, err, "ApprovalError");
 }
 
 function observe(ctx: OperationContext, clusterId: string, notBefore: number): Promise<ConnectionList> {
@@ -173,31 +179,6 @@ function retargetError(ctx: OperationContext, clusterId: string, old: StoredTarg
   );
 }
 
-/**
- * Is the cluster really gone? Codes that say so are trusted; CSS.0015 ("not found or access denied")
- * is checked against the project's cluster list. Anything else, or an unconfirmed CSS.0015, throws.
- */
-export async function confirmGone(ctx: OperationContext, clusterId: string, err: unknown): Promise<"cluster-gone" | "service-disabled"> {
-  if (!isCssApiError(err)) throw err;
-  if (err.kind === "cluster-gone" || err.kind === "service-disabled") return err.kind;
-  if (err.kind !== "gone-or-denied") throw err;
-  let listed: boolean;
-  try {
-    listed = await ctx.client.clusterListed(clusterId);
-  } catch (listErr) {
-    throw approvalError(
-      `CSS answered ${err.code} ("not found or access denied") for cluster ${clusterId}, and the project's cluster list could not be read to tell which ` +
-        `(${listErr instanceof Error ? listErr.message : String(listErr)}). The resource is kept: grant the credentials css:cluster:list (or the CSS read-only role), or check clusterId and projectId.`,
-    );
-  }
-  if (listed) {
-    throw approvalError(
-      `CSS answered ${err.code} for cluster ${clusterId}, but the project's cluster list shows it: the credentials lack access to its VPC endpoint service ` +
-        `(${err.message}). The resource is kept. Grant css:VPCEndpoint:* (Huawei IAM) or the CSS admin role.`,
-    );
-  }
-  return "cluster-gone";
-}
 
 /** Reject every declared endpoint (delete) that no other approval of this deployment still declares. Anything already gone counts as done. */
 export async function release(

@@ -3,9 +3,9 @@
  * decide what changes, which endpoints to receive or reject, and when a wait is over.
  */
 import { UNKNOWN, containsUnknown, normaliseEndpointIds } from "../core/inputs";
-import { sameTarget } from "../core/settings";
+import { sameTarget } from "../core/target";
 import type { ApprovalAction, ConnectionStatus, ObservedConnection, StoredTarget } from "../core/types";
-import { TARGET_STATUS } from "../core/types";
+import { TARGET_STATUS } from "./types";
 
 /** The resource's identity: only a different cluster is a different API object, so only it replaces. */
 export const REPLACE_KEYS = ["clusterId"] as const;

@@ -12,7 +12,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { handle } from "./handlers";
 import type { StackConfig } from "../core/settings";
-import type { ApprovalOutputs } from "../core/types";
+import type { ApprovalOutputs } from "./types";
 
 type Props = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { VpcepConnectionApprovalProvider } from "./provider";
 import { derivedSecretMarkers, refuseImport, secretInputNames } from "../core/program";
 import type { ApprovalAction, Cloud, ObservedConnection } from "../core/types";
-import { SENSITIVE_INPUTS } from "../core/types";
+import { SENSITIVE_INPUTS } from "./types";
 
 export interface VpcepConnectionApprovalArgs {
   /** The CSS cluster whose VPC endpoint service the endpoints connect to. Changing it replaces the resource. */

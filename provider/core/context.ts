@@ -10,7 +10,7 @@ import { isPartialFailure, redactSecrets } from "./errors";
 import { UNKNOWN } from "./inputs";
 import { createLogger, Logger } from "./log";
 import type { RetryPolicy } from "./retry";
-import { Env, StackConfig, Target, readTuning, resolveCredentials, resolveTarget, secretValues, storedTarget, withAuthUrl } from "./settings";
+import { Env, StackConfig, Target, readStackConfig, readTuning, resolveCredentials, resolveTarget, secretValues, storedTarget, withAuthUrl } from "./settings";
 import type * as pulumi from "@pulumi/pulumi";
 import type { CommonInputs, StoredTarget } from "./types";
 
@@ -40,6 +40,14 @@ export interface ResourceHandlers<O> {
   update(config: StackConfig, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<O>>;
   delete(config: StackConfig, id: string, props: Props): Promise<void>;
   read(config: StackConfig, id: string, props?: Props): Promise<pulumi.dynamic.ReadResult<O>>;
+}
+
+/** Stack config of our namespace from a dynamic provider's configure request (every resource's configure). */
+export function stackConfigFrom(req: pulumi.dynamic.ConfigureRequest): StackConfig {
+  return readStackConfig((key) => {
+    const value: unknown = req.config.get(key);
+    return value === undefined || value === null ? undefined : String(value);
+  });
 }
 
 /** The target recorded in state, if any (state written before it was recorded has none). */

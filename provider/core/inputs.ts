@@ -1,20 +1,18 @@
 /**
- * Input validation and normalisation (pure: no I/O). `check` calls this; so does every CRUD method,
- * because state written by older provider code may lack defaults.
+ * The input checks every resource shares (pure: no I/O): the cluster id, the timeout, where the API
+ * is, id lists that are sets, Pulumi's unknown sentinel. Each resource's own inputs.ts builds on them.
  */
-import type { ApprovalAction, ApprovalInputs, Cloud } from "./types";
-import { SENSITIVE_INPUTS } from "./types";
+import type { Cloud } from "./types";
 
 /** Pulumi's placeholder for a value not known until another resource is created (preview only). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const DEFAULT_TIMEOUT_SECONDS = 600;
-const ACTIONS: readonly ApprovalAction[] = ["receive", "reject"];
 const CLOUDS: readonly Cloud[] = ["otc", "huaweicloud"];
 // Region names of both clouds: eu-de, eu-ch2, cn-north-4, ap-southeast-1, la-south-2, eu-west-101 ...
 const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
 // CSS cluster ids are UUIDs; accept any plain path segment, never "." or "..".
-const CLUSTER_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.-]+$/;
+export const CLUSTER_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.-]+$/;
 const DOMAIN_ID_PATTERN = /^[0-9a-fA-F]{32}$/;
 
 export interface CheckFailure {
@@ -72,13 +70,13 @@ export interface CheckResult {
   failures: CheckFailure[];
 }
 
-type Fail = (property: string, reason: string) => void;
+export type Fail = (property: string, reason: string) => void;
 
 /**
  * The inputs every resource of the package shares (cluster id, timeout, where the API is, the
  * resource class's secret markers): validated into `out`, with defaults applied.
  */
-export function checkCommonInputs(news: Record<string, unknown>, out: Record<string, unknown>, fail: Fail, sensitive: readonly string[] = SENSITIVE_INPUTS): void {
+export function checkCommonInputs(news: Record<string, unknown>, out: Record<string, unknown>, fail: Fail, sensitive: readonly string[]): void {
   const clusterId = news.clusterId;
   if (clusterId === undefined || clusterId === null || clusterId === "") {
     fail("clusterId", "clusterId is required: the ID of the CSS cluster whose VPC endpoint service the endpoints connect to");
@@ -157,37 +155,6 @@ export function domainIdProblem(id: string): string | undefined {
   return DOMAIN_ID_PATTERN.test(id) ? undefined : `an account (domain) ID is 32 hexadecimal characters, got ${JSON.stringify(id)}`;
 }
 
-/**
- * Validate raw approval inputs and apply defaults. Unknown values pass through untouched (never a
- * failure: preview must work when, for example, the endpoint ids come from a resource not yet created).
- */
-export function checkInputs(news: Record<string, unknown>): CheckResult {
-  const failures: CheckFailure[] = [];
-  const fail: Fail = (property, reason) => failures.push({ property, reason });
-  const out: Record<string, unknown> = { ...news };
-  checkCommonInputs(news, out, fail);
-
-  const hasDomains = checkIdList(news, "domainIds", out, fail, { what: "account (domain) IDs", nonEmpty: true, problem: domainIdProblem });
-  const hasEndpoints = checkIdList(news, "endpointIds", out, fail, { what: "VPC endpoint IDs", nonEmpty: !hasDomains });
-  if (!hasEndpoints && !hasDomains) {
-    fail("endpointIds", "endpointIds or domainIds is required: a non-empty list of VPC endpoint IDs, or of the accounts whose endpoints to approve");
-  }
-  if (!hasEndpoints) out.endpointIds = [];
-
-  const action = news.action ?? "receive";
-  if (action !== UNKNOWN && !ACTIONS.includes(action as ApprovalAction)) {
-    fail("action", `action must be "receive" or "reject", got ${JSON.stringify(action)}`);
-  }
-  out.action = action;
-
-  const rejectOnDelete = news.rejectOnDelete ?? true;
-  if (rejectOnDelete !== UNKNOWN && typeof rejectOnDelete !== "boolean") {
-    fail("rejectOnDelete", `rejectOnDelete must be true or false, got ${JSON.stringify(rejectOnDelete)}`);
-  }
-  out.rejectOnDelete = rejectOnDelete;
-  return { inputs: out, failures };
-}
-
 function checkOptionalString(
   news: Record<string, unknown>,
   key: "projectId" | "region" | "endpoint" | "cloud",
@@ -202,28 +169,6 @@ function checkOptionalString(
   }
   const reason = problem(value);
   if (reason) fail(key, reason);
-}
-
-/**
- * Read fully-known, validated inputs out of a property bag (check's output, or state written by any
- * earlier version of this provider). Throws on anything `checkInputs` would reject.
- */
-export function toApprovalInputs(props: Record<string, unknown>): ApprovalInputs {
-  const { inputs, failures } = checkInputs(props);
-  if (failures.length > 0) {
-    throw new Error(`invalid inputs: ${failures.map((f) => f.reason).join("; ")}`);
-  }
-  if (containsUnknown(inputs)) throw new Error("inputs still contain unknown values");
-  const result: ApprovalInputs = {
-    clusterId: inputs.clusterId as string,
-    endpointIds: inputs.endpointIds as string[],
-    action: inputs.action as ApprovalAction,
-    rejectOnDelete: inputs.rejectOnDelete as boolean,
-    timeoutSeconds: inputs.timeoutSeconds as number,
-  };
-  copyCommonOptionals(inputs, result as unknown as Record<string, unknown>);
-  if (Array.isArray(inputs.domainIds)) result.domainIds = [...(inputs.domainIds as string[])];
-  return result;
 }
 
 /** The optional common inputs (where the API is, the resource class's markers) into a typed result. */

@@ -10,7 +10,7 @@ import { cssEndpoint, iamEndpoint, inferCloud } from "./endpoints";
 import { namedError } from "./errors";
 import { endpointUrlProblem } from "./inputs";
 import type { RetryPolicy } from "./retry";
-import type { ApprovalInputs, Cloud, StoredTarget } from "./types";
+import type { Cloud, CommonInputs, StoredTarget } from "./types";
 
 export const CONFIG_NAMESPACE = "css-vpcep";
 
@@ -89,7 +89,7 @@ function describeSources(key: ConfigKey): string {
 
 /** Where the API is: resource inputs first, then config/env. Every URL, whatever its source, must be https (or loopback http). */
 export function resolveTarget(
-  inputs: Pick<ApprovalInputs, "region" | "projectId" | "cloud" | "endpoint">,
+  inputs: Pick<CommonInputs, "region" | "projectId" | "cloud" | "endpoint">,
   config: StackConfig,
   env: Env,
 ): Target {
@@ -127,10 +127,6 @@ export function storedTarget(target: Target): StoredTarget {
   const stored: StoredTarget = { cloud: target.cloud, projectId: target.projectId, baseUrl: target.baseUrl };
   if (target.region !== undefined) stored.region = target.region;
   return stored;
-}
-
-export function sameTarget(a: StoredTarget, b: StoredTarget): boolean {
-  return a.cloud === b.cloud && a.region === b.region && a.projectId === b.projectId && a.baseUrl === b.baseUrl;
 }
 
 /** The same rule for a URL from stack config or the environment as for the resource input (check() covers that one). */

@@ -1,6 +1,6 @@
 /**
- * Shared shapes of the resource's inputs and outputs. The provider sees these plain (unwrapped) values;
- * the program-facing `pulumi.Input<...>` forms live in resource.ts.
+ * The shapes every resource shares: the API's actions and statuses, a connection as observed, the
+ * common inputs and the target recorded in state. Plain (unwrapped) values, as the providers see them.
  */
 
 export type ApprovalAction = "receive" | "reject";
@@ -29,22 +29,6 @@ export interface CommonInputs {
   resourceName?: string;
 }
 
-/** Inputs after `check`: defaults applied, endpoint ids sorted and de-duplicated. */
-export interface ApprovalInputs extends CommonInputs {
-  /** Declared endpoint ids ([] when only domainIds is given). */
-  endpointIds: string[];
-  /** Accounts whose every connected endpoint gets the action (absent: none). */
-  domainIds?: string[];
-  action: ApprovalAction;
-  rejectOnDelete: boolean;
-  /** Which inputs the program passed as secrets (set by the resource class): their values are redacted and never in the id. */
-  secretInputs?: SensitiveInput[];
-}
-
-/** Inputs whose values the program may pass as secrets. */
-export type SensitiveInput = "clusterId" | "endpointIds" | "domainIds" | "projectId";
-export const SENSITIVE_INPUTS: readonly SensitiveInput[] = ["clusterId", "endpointIds", "domainIds", "projectId"];
-
 /**
  * Where the API was reached when the resource was last created or updated: refresh and delete use
  * it, so a changed stack config or shell cannot silently retarget (or "lose") an existing resource.
@@ -67,19 +51,3 @@ export interface ObservedConnection {
   vpcepDnsName?: string;
   updatedAt?: string;
 }
-
-/** Outputs: every (normalised) input plus what was observed. Never a credential. */
-export interface ApprovalOutputs extends ApprovalInputs {
-  connections: ObservedConnection[];
-  vpcServiceName?: string;
-  /** The target in effect (absent in state written before it was recorded). */
-  target?: StoredTarget;
-  /** Endpoints dropped from the list whose reject is not confirmed yet (after a failed update): rejected next time. */
-  pendingReleases?: string[];
-}
-
-/** The target status each action converges to. */
-export const TARGET_STATUS: Record<ApprovalAction, ConnectionStatus> = {
-  receive: "accepted",
-  reject: "rejected",
-};

@@ -1,11 +1,10 @@
 /**
  * What each `VpcepServiceProvider` method does, behind one stable entry point (`handleService`), as
- * for the approval (see ../handlers.ts): an installed package's state refers to this module by reference.
+ * for the approval (see ../approval/handlers.ts): an installed package's state refers to this module by reference.
  */
 import { randomBytes } from "crypto";
 import { noteCheck } from "../core/claims";
-import { ResourceHandlers, currentTarget, guard, operationContext, recordedTarget } from "../core/context";
-import { handlers as approvalHandlers } from "../approval/handlers";
+import { ResourceHandlers, currentTarget, guard, operationContext, recordedTarget, stackConfigFrom } from "../core/context";
 import type { StackConfig } from "../core/settings";
 import type { StoredTarget } from "../core/types";
 import { checkServiceInputs, toServiceInputs } from "./inputs";
@@ -38,7 +37,7 @@ function foundState(props: Props): ServiceState {
 }
 
 export const serviceHandlers: ServiceHandlers = {
-  configure: (req) => approvalHandlers.configure(req),
+  configure: (req) => stackConfigFrom(req),
 
   async check(_config, _olds, news) {
     noteCheck(); // the program is still being checked: approvals' releases wait (claims.ts)

@@ -8,7 +8,7 @@ import type { OperationContext } from "../core/context";
 import type { SendTracker } from "../core/coordinator";
 import { now, sleep } from "../core/deadline";
 import { isCssApiError, namedError, withPartialOutputs } from "../core/errors";
-import { confirmGone } from "../approval/operations";
+import { confirmGone } from "../core/cluster-gone";
 import { backoffDelay } from "../core/retry";
 import { planRestore, planService } from "./plan";
 import type { ServiceInputs, ServiceOutputs, ServiceState } from "./types";
@@ -89,7 +89,7 @@ export async function restoreService(ctx: OperationContext, inputs: ServiceInput
       await waitForService(ctx, clusterId, true, whitelist, doneAt);
     }
   } catch (err) {
-    await confirmGone(ctx, clusterId, err);
+    await confirmGone(ctx, clusterId, err, "ServiceError");
     ctx.log.info(`cluster ${clusterId}: cluster gone; nothing to restore`);
   }
 }
@@ -99,7 +99,7 @@ export async function readService(ctx: OperationContext, inputs: ServiceInputs, 
   try {
     return await outputsFor(ctx, inputs, await observeService(ctx, inputs.clusterId, now()), found);
   } catch (err) {
-    await confirmGone(ctx, inputs.clusterId, err);
+    await confirmGone(ctx, inputs.clusterId, err, "ServiceError");
     return undefined;
   }
 }

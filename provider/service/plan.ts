@@ -3,7 +3,7 @@
  * what destroy must do to leave the cluster as the resource found it.
  */
 import { UNKNOWN, containsUnknown, normaliseEndpointIds } from "../core/inputs";
-import { sameTarget } from "../core/settings";
+import { sameTarget } from "../core/target";
 import type { StoredTarget } from "../core/types";
 import type { ServiceState } from "./types";
 

@@ -1,4 +1,5 @@
-import { UNKNOWN, checkInputs, containsUnknown, endpointUrlProblem, normaliseEndpointIds, toApprovalInputs } from "../../provider/core/inputs";
+import { checkInputs, toApprovalInputs } from "../../provider/approval/inputs";
+import { UNKNOWN, containsUnknown, endpointUrlProblem, normaliseEndpointIds } from "../../provider/core/inputs";
 
 const valid = { clusterId: "c1", endpointIds: ["e2", "e1", "e2"] };
 

@@ -1,6 +1,7 @@
 /** The lookup's pure parts: argument checks and the result's shape. */
 import * as pulumi from "@pulumi/pulumi";
-import { checkLookupArgs, toLookupResult } from "../../provider/lookup/lookup";
+import { checkLookupArgs } from "../../provider/lookup/inputs";
+import { toLookupResult } from "../../provider/lookup/result";
 import type { GetVpcepConnectionsArgs } from "../../provider";
 
 describe("checkLookupArgs", () => {
