@@ -5,9 +5,12 @@
  * that serialized provider holds the provider class's (thin) methods by value and requires the
  * library's `handlers` module by reference, so after an upgrade the OLD methods call the NEW code.
  *
- * v1 is `npm pack` of this repository. v2 is v1 with version 0.2.0-e2e whose delete path (and read
- * path) changed observably: each changed function appends a line to $CSS_VPCEP_E2E_TRACE, in
- * provider.js (the class methods) and in operations.js (a module required by reference).
+ * v1 is the previous release: test/fixtures/pulumi-css-vpcep-0.1.0-flat-layout.tgz, packed before
+ * provider/ was laid out in core/approval/service/lookup folders, so its state requires
+ * `dist/provider/handlers.js`. v2 is `npm pack` of this repository with version 0.2.0-e2e whose
+ * delete path (and read path) changed observably: each changed function appends a line to
+ * $CSS_VPCEP_E2E_TRACE, in approval/provider.js (the class methods) and in approval/operations.js (a
+ * module required by reference, reached from the old path through its re-export).
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
@@ -16,6 +19,7 @@ import type { CssEmulator } from "../../emulator";
 import { ACCESS_KEY, SECRET_KEY, startEmulator, statuses } from "../helpers/harness";
 import {
   FAST_PROVIDER_ENV,
+  REPO_ROOT,
   TestBackend,
   approvalsInState,
   createConsumerProject,
@@ -53,17 +57,21 @@ function patch(file: string, anchor: string, label: string): void {
   fs.writeFileSync(file, text.replace(anchor, `${anchor}\n        ${trace(label)}`));
 }
 
-/** v2: v1's files with a version bump and a traced delete/read path, packed with npm. */
-async function buildV2(v1: string, work: string): Promise<string> {
+/** The previous release, packed with the flat provider/ layout (see test/fixtures/README.md). */
+const V1 = path.join(REPO_ROOT, "test", "fixtures", "pulumi-css-vpcep-0.1.0-flat-layout.tgz");
+
+/** v2: this repository's package with a version bump and a traced delete/read path, packed with npm. */
+async function buildV2(work: string): Promise<string> {
+  const current = await packPackage(path.join(work, "v2-base"));
   const src = path.join(work, "v2-src");
   fs.mkdirSync(src, { recursive: true });
-  await runOk("tar", ["xzf", v1, "-C", src], { cwd: work });
+  await runOk("tar", ["xzf", current, "-C", src], { cwd: work });
   const pkgDir = path.join(src, "package");
   const pkgFile = path.join(pkgDir, "package.json");
   const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { version: string };
   pkg.version = V2;
   fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + "\n");
-  const dist = path.join(pkgDir, "dist", "provider");
+  const dist = path.join(pkgDir, "dist", "provider", "approval");
   patch(path.join(dist, "provider.js"), "delete(id, props) {", "v2 provider.delete");
   patch(path.join(dist, "provider.js"), "read(id, props) {", "v2 provider.read");
   patch(path.join(dist, "operations.js"), "async function release(ctx, inputs) {", "v2 operations.release");
@@ -100,7 +108,7 @@ beforeAll(async () => {
   });
   traceFile = path.join(backend.dir, "trace.log");
   backend.env.CSS_VPCEP_E2E_TRACE = traceFile;
-  const v1 = await packPackage(path.join(backend.dir, "v1-pack"));
+  const v1 = V1;
   project = path.join(backend.dir, "consumer");
   await createConsumerProject({ dir: project, name: "css-vpcep-upgrade", tarball: v1, language: "javascript", program: PROGRAM });
 
@@ -117,7 +125,7 @@ beforeAll(async () => {
   expect(statuses(emu, "c-upgrade-upd")).toEqual({ "ep-n1": "accepted", "ep-n2": "accepted", "ep-n3": "pendingAcceptance" });
 
   // Upgrade the project to v2, as a user would.
-  await npmInstall(project, [await buildV2(v1, backend.dir)]);
+  await npmInstall(project, [await buildV2(backend.dir)]);
   const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "pulumi-css-vpcep", "package.json"), "utf8")) as { version: string };
   expect(installed.version).toBe(V2);
   expect(readTrace()).toEqual([]);
@@ -136,6 +144,8 @@ describe("without an update after the upgrade", () => {
     // The program's new provider is recorded as an input, but delete/read use the outputs' one.
     expect(await providerText(oldStack, "inputs")).toContain("v2 provider.delete");
     expect(await providerText(oldStack, "outputs")).not.toContain("v2 provider.delete");
+    // The old state requires the entry point at its flat-layout path, which v2 keeps as a re-export.
+    expect(await providerText(oldStack, "outputs")).toContain(`require("pulumi-css-vpcep/dist/provider/handlers.js")`);
   });
 
   it("refresh runs the old read method (calling the installed modules) and sees out-of-band changes", async () => {
