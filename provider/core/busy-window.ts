@@ -87,9 +87,17 @@ export function busyWait(bounds: BusyBounds): number {
  * clients, overshoots by up to seconds (a phase's second wave went through 0.1 to 2.6 s late).
  */
 export function paceBusyRetry(busy: BusyBounds | undefined, sinceOursMs: number | undefined, err: CssApiError, proposedMs: number): number {
-  if (err.kind !== "conflict" || err.retryAfterMs !== undefined || sinceOursMs === undefined || sinceOursMs > 2 * MAX_COOLDOWN_MS) return proposedMs;
+  if (!inOwnBusyWindow(sinceOursMs, err) || sinceOursMs === undefined) return proposedMs;
   if (busy?.met === true && busy.hi !== undefined && sinceOursMs < busy.hi) return Math.max(MIN_PACE_MS, busy.hi + BUSY_MARGIN_MS - sinceOursMs);
   return Math.min(MAX_COOLDOWN_MS, Math.max(MIN_PACE_MS, Math.round(sinceOursMs * LEARNING_STEP)));
+}
+
+/**
+ * Is this the busy window our own previous change caused (pure)? A 409 without Retry-After soon
+ * after the lane's previous POST (or open, close, whitelist) returned: expected, not a warning.
+ */
+export function inOwnBusyWindow(sinceOursMs: number | undefined, err: CssApiError): boolean {
+  return err.kind === "conflict" && err.retryAfterMs === undefined && sinceOursMs !== undefined && sinceOursMs <= 2 * MAX_COOLDOWN_MS;
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { releaseWaitMs } from "./claims";
 import { Deadline, now, sleep } from "./deadline";
-import { MAX_COOLDOWN_MS, learnBusyWindow, paceBusyRetry } from "./busy-window";
+import { MAX_COOLDOWN_MS, inOwnBusyWindow, learnBusyWindow, paceBusyRetry } from "./busy-window";
 import type { BusyBounds, SendReport } from "./busy-window";
 import { cssApiError, isCssApiError, isRetryable } from "./errors";
 import type { RetryPacer } from "./retry";
@@ -348,7 +348,9 @@ export class ClusterCoordinator {
   private pacer(lane: ClusterLane): RetryPacer {
     return (_attempt, err, proposedMs) => {
       const previous = lane.lastDoneAt;
-      return paceBusyRetry(lane.busy, previous === undefined ? undefined : now() - previous, err, proposedMs);
+      const sinceOurs = previous === undefined ? undefined : now() - previous;
+      const waitMs = paceBusyRetry(lane.busy, sinceOurs, err, proposedMs);
+      return inOwnBusyWindow(sinceOurs, err) ? { waitMs, ownWindow: true } : waitMs;
     };
   }
 

@@ -53,7 +53,13 @@ export function retryDelay(
  * never waits longer than the policy would. The cluster's lane uses it when its own POST meets the
  * busy window it caused.
  */
-export type RetryPacer = (failedAttempt: number, err: CssApiError, proposedMs: number) => number;
+export type RetryPacer = (failedAttempt: number, err: CssApiError, proposedMs: number) => number | OwnBusyWait;
+
+/** A pacer's wait for a 409 of the busy window the lane's own previous change caused: expected, so logged at info. */
+export interface OwnBusyWait {
+  waitMs: number;
+  ownWindow: true;
+}
 
 export interface RetryOptions {
   deadline: Deadline;
@@ -101,11 +107,14 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, opts: 
         if (attempt >= policy.maxAttempts) throw giveUp(describe, err, attempt, `at most ${policy.maxAttempts} attempts`, deadline);
         const proposed = retryDelay(attempt, err.retryAfterMs, policy, opts.random);
         const ceiling = err.retryAfterMs ?? backoffCeiling(attempt, policy);
-        const wait = opts.pace ? Math.min(ceiling, Math.max(0, opts.pace(attempt, err, proposed))) : proposed;
+        const paced = opts.pace?.(attempt, err, proposed);
+        const pacedMs = typeof paced === "object" ? paced.waitMs : paced;
+        const wait = pacedMs !== undefined ? Math.min(ceiling, Math.max(0, pacedMs)) : proposed;
         if (wait >= deadline.remainingMs()) {
           throw giveUp(describe, err, attempt, `the deadline of ${deadline.timeoutSeconds}s would pass before the next retry`, deadline);
         }
-        log.warn(
+        // A 409 from our own previous change is the API working as documented; anything else is worth a warning.
+        (typeof paced === "object" ? log.info : log.warn)(
           `retrying ${describe} in ${wait} ms (attempt ${attempt} failed: ${[err.status && `HTTP ${err.status}`, err.code, err.kind]
             .filter(Boolean)
             .join(" ")}${err.requestId ? `, request id ${err.requestId}` : ""})`,
