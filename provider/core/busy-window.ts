@@ -87,7 +87,7 @@ export function busyWait(bounds: BusyBounds): number {
  * clients, overshoots by up to seconds (a phase's second wave went through 0.1 to 2.6 s late).
  */
 export function paceBusyRetry(busy: BusyBounds | undefined, sinceOursMs: number | undefined, err: CssApiError, proposedMs: number): number {
-  if (!inOwnBusyWindow(sinceOursMs, err) || sinceOursMs === undefined) return proposedMs;
+  if (sinceOursMs === undefined || !inOwnBusyWindow(sinceOursMs, err)) return proposedMs;
   if (busy?.met === true && busy.hi !== undefined && sinceOursMs < busy.hi) return Math.max(MIN_PACE_MS, busy.hi + BUSY_MARGIN_MS - sinceOursMs);
   return Math.min(MAX_COOLDOWN_MS, Math.max(MIN_PACE_MS, Math.round(sinceOursMs * LEARNING_STEP)));
 }

@@ -349,8 +349,8 @@ export class ClusterCoordinator {
     return (_attempt, err, proposedMs) => {
       const previous = lane.lastDoneAt;
       const sinceOurs = previous === undefined ? undefined : now() - previous;
-      const waitMs = paceBusyRetry(lane.busy, sinceOurs, err, proposedMs);
-      return inOwnBusyWindow(sinceOurs, err) ? { waitMs, ownWindow: true } : waitMs;
+      if (sinceOurs === undefined || !inOwnBusyWindow(sinceOurs, err)) return proposedMs;
+      return { waitMs: paceBusyRetry(lane.busy, sinceOurs, err, proposedMs), ownWindow: true };
     };
   }
 

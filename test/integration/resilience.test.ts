@@ -13,6 +13,7 @@ import {
   setEnv,
   startEmulator,
   statuses,
+  updateVia,
 } from "../helpers/harness";
 
 let emu: CssEmulator;
@@ -46,6 +47,31 @@ describe("retries and deadlines", () => {
     expect(statuses(emu, c)).toEqual({ "ep-a": "accepted", "ep-b": "accepted" });
     expect(emu.count({ ...CONNECTIONS_POST, status: 409 })).toBe(3);
     expect(emu.count({ ...CONNECTIONS_POST, status: 200 })).toBe(1);
+  });
+
+  it("logs the busy window of the lane's own previous change at info, and a 409 it did not cause as a warning", async () => {
+    const lines: string[] = [];
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    emu.configure({ busyMs: 400 });
+    try {
+      const c = freshCluster(["ep-a", "ep-b"]);
+      // A 409 before this lane changed anything: not ours, worth a warning.
+      emu.failNext(1, { status: 409, code: "CSS.0029", message: "busy", match: { method: "POST" } });
+      const first = await createVia(provider(), { clusterId: c, endpointIds: ["ep-a"], endpoint: emu.url, timeoutSeconds: 30 });
+      // The next change right after ours meets the window our accept opened: expected, info.
+      await updateVia(provider(), first.id, first.outs, { clusterId: c, endpointIds: ["ep-a", "ep-b"], endpoint: emu.url, timeoutSeconds: 30 });
+      expect(statuses(emu, c)).toEqual({ "ep-a": "accepted", "ep-b": "accepted" });
+      const retries = lines.filter((l) => l.includes("retrying"));
+      expect(retries.filter((l) => l.includes("warning:"))).toHaveLength(1);
+      expect(retries.filter((l) => l.includes("info:")).length).toBeGreaterThanOrEqual(1);
+      expect(retries.find((l) => l.includes("warning:"))).toMatch(/attempt 1 failed: HTTP 409 CSS\.0029/);
+    } finally {
+      emu.configure({ busyMs: 0 });
+      stderr.mockRestore();
+    }
   });
 
   it("honours Retry-After on 429", async () => {

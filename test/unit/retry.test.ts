@@ -2,7 +2,7 @@ import { Deadline } from "../../provider/core/deadline";
 import { cssApiError, isCssApiError } from "../../provider/core/errors";
 import type { Logger } from "../../provider/core/log";
 import { backoffDelay, parseRetryAfter, retryDelay, withRetry } from "../../provider/core/retry";
-import { busyWait, learnBusyWindow, narrowBusyWindow, paceBusyRetry } from "../../provider/core/busy-window";
+import { MAX_COOLDOWN_MS, busyWait, inOwnBusyWindow, learnBusyWindow, narrowBusyWindow, paceBusyRetry } from "../../provider/core/busy-window";
 import { ClusterCoordinator, gatherWindow, mergeIds, newCoordinatorState, noteArrival, pickBatch } from "../../provider/core/coordinator";
 
 const policy = { baseMs: 100, capMs: 1000, maxAttempts: 5 };
@@ -71,6 +71,29 @@ describe("withRetry", () => {
       [2, "conflict", 2500],
     ]);
     expect(log.lines[0]).toMatch(/retrying paced call in 7 ms/);
+  });
+
+  it("logs a retry the pacer calls our own busy window at info, and any other retry as a warning", async () => {
+    const levels: [string, string][] = [];
+    const log: Logger = { debug: () => undefined, info: (m) => levels.push(["info", m]), warn: (m) => levels.push(["warn", m]) };
+    let calls = 0;
+    await withRetry(
+      async () => {
+        if (++calls < 3) throw conflict();
+        return "ok";
+      },
+      {
+        deadline: new Deadline(10),
+        policy: { ...policy, baseMs: 10, capMs: 50 },
+        log,
+        describe: "lane call",
+        // First failure: the window our previous change caused; second: a 409 the lane did not cause.
+        pace: (attempt) => (attempt === 1 ? { waitMs: 3, ownWindow: true } : 4),
+      },
+    );
+    expect(levels.map(([level]) => level)).toEqual(["info", "warn"]);
+    expect(levels[0][1]).toMatch(/retrying lane call in 3 ms \(attempt 1 failed: HTTP 409/);
+    expect(levels[1][1]).toMatch(/retrying lane call in 4 ms \(attempt 2 failed: HTTP 409/);
   });
 
   it("keeps the pacer's wait within the backoff's ceiling", async () => {
@@ -252,6 +275,23 @@ describe("paceBusyRetry: our POST met the busy window our previous POST caused",
     const throttled = cssApiError({ kind: "conflict", status: 409, message: "busy" });
     throttled.retryAfterMs = 5000;
     expect(paceBusyRetry(undefined, 300, throttled, 5000)).toBe(5000);
+  });
+});
+
+describe("inOwnBusyWindow: is this 409 the busy window our own previous change caused?", () => {
+  const busy409 = cssApiError({ kind: "conflict", status: 409, code: "CSS.0029", message: "busy" });
+  it("is, for a 409 without Retry-After soon after the lane's previous change", () => {
+    expect(inOwnBusyWindow(0, busy409)).toBe(true);
+    expect(inOwnBusyWindow(300, busy409)).toBe(true);
+    expect(inOwnBusyWindow(2 * MAX_COOLDOWN_MS, busy409)).toBe(true);
+  });
+  it("is not without a previous change, long after it, for another error, or when the API names a wait", () => {
+    expect(inOwnBusyWindow(undefined, busy409)).toBe(false);
+    expect(inOwnBusyWindow(2 * MAX_COOLDOWN_MS + 1, busy409)).toBe(false);
+    expect(inOwnBusyWindow(300, cssApiError({ kind: "unavailable", status: 503, message: "down" }))).toBe(false);
+    const throttled = cssApiError({ kind: "conflict", status: 409, message: "busy" });
+    throttled.retryAfterMs = 5000;
+    expect(inOwnBusyWindow(300, throttled)).toBe(false);
   });
 });
 
