@@ -10,7 +10,9 @@
  * `dist/provider/handlers.js`. v2 is `npm pack` of this repository with version 0.2.0-e2e whose
  * delete path (and read path) changed observably: each changed function appends a line to
  * $CSS_VPCEP_E2E_TRACE, in approval/provider.js (the class methods) and in approval/operations.js (a
- * module required by reference, reached from the old path through its re-export).
+ * module required by reference, reached from the old path through its re-export), and in
+ * service/operations.js, which the service's old state reaches through `dist/provider/service/handlers.js`.
+ * The service has a project of its own, so the approval stacks' resource counts stay as they were.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
@@ -28,6 +30,7 @@ import {
   packPackage,
   projectStack,
   runOk,
+  stateResources,
   stateStatuses,
 } from "../helpers/pulumi";
 
@@ -44,6 +47,20 @@ const approval = new VpcepConnectionApproval("approval", {
 });
 exports.connections = approval.connections;
 `;
+
+const SERVICE_PROGRAM = `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { VpcepService } = require("pulumi-css-vpcep");
+
+const config = new pulumi.Config();
+const service = new VpcepService("service", {
+  clusterId: config.require("clusterId"),
+  whitelist: config.requireObject("whitelist"),
+});
+exports.whitelist = service.whitelist;
+`;
+const SERVICE_TYPE = "pulumi-nodejs:dynamic/css-vpcep:VpcepService";
+const ACCOUNT = "a".repeat(32);
 
 const V2 = "0.2.0-e2e";
 const trace = (label: string) =>
@@ -76,6 +93,9 @@ async function buildV2(work: string): Promise<string> {
   patch(path.join(dist, "provider.js"), "read(id, props) {", "v2 provider.read");
   patch(path.join(dist, "operations.js"), "async function release(ctx, inputs) {", "v2 operations.release");
   patch(path.join(dist, "operations.js"), "async function observeForRead(ctx, inputs) {", "v2 operations.observeForRead");
+  const serviceDist = path.join(pkgDir, "dist", "provider", "service");
+  patch(path.join(serviceDist, "operations.js"), "async function readService(ctx, inputs, found) {", "v2 service.readService");
+  patch(path.join(serviceDist, "operations.js"), "async function restoreService(ctx, inputs, found) {", "v2 service.restoreService");
   const out = path.join(work, "v2-pack");
   fs.mkdirSync(out);
   await runOk("npm", ["pack", "--ignore-scripts", "--pack-destination", out], { cwd: pkgDir });
@@ -90,6 +110,8 @@ let traceFile: string;
 let oldStack: Stack;
 /** Updated after the upgrade, then destroyed. */
 let updatedStack: Stack;
+/** A VpcepService created with v1, refreshed and destroyed after the upgrade. */
+let serviceStack: Stack;
 
 const readTrace = () => (fs.existsSync(traceFile) ? fs.readFileSync(traceFile, "utf8").split("\n").filter(Boolean) : []);
 const providerText = async (stack: Stack, where: "inputs" | "outputs") =>
@@ -99,6 +121,7 @@ beforeAll(async () => {
   emu = await startEmulator();
   emu.addCluster("c-upgrade-old", { endpoints: ["ep-o1", "ep-o2"] });
   emu.addCluster("c-upgrade-upd", { endpoints: ["ep-n1", "ep-n2", "ep-n3"] });
+  emu.addCluster("c-upgrade-svc", { vpcepEnabled: false });
   backend = await newBackend({
     OS_ACCESS_KEY: ACCESS_KEY,
     OS_SECRET_KEY: SECRET_KEY,
@@ -119,15 +142,25 @@ beforeAll(async () => {
   await updatedStack.setConfig("clusterId", { value: "c-upgrade-upd" });
   await updatedStack.setConfig("endpointIds", { value: JSON.stringify(["ep-n1", "ep-n2"]) });
 
-  // Both stacks are created with v1.
-  for (const stack of [oldStack, updatedStack]) expect((await stack.up()).summary.result).toBe("succeeded");
+  const serviceProject = path.join(backend.dir, "service-consumer");
+  await createConsumerProject({ dir: serviceProject, name: "css-vpcep-upgrade-service", tarball: v1, language: "javascript", program: SERVICE_PROGRAM });
+  serviceStack = await projectStack(backend, serviceProject, "service");
+  await serviceStack.setConfig("clusterId", { value: "c-upgrade-svc" });
+  await serviceStack.setConfig("whitelist", { value: JSON.stringify([ACCOUNT]) });
+
+  // Every stack is created with v1.
+  for (const stack of [oldStack, updatedStack, serviceStack]) expect((await stack.up()).summary.result).toBe("succeeded");
+  expect(emu.serviceState("c-upgrade-svc")).toMatchObject({ open: true, whitelist: [ACCOUNT] });
   expect(statuses(emu, "c-upgrade-old")).toEqual({ "ep-o1": "accepted", "ep-o2": "accepted" });
   expect(statuses(emu, "c-upgrade-upd")).toEqual({ "ep-n1": "accepted", "ep-n2": "accepted", "ep-n3": "pendingAcceptance" });
 
-  // Upgrade the project to v2, as a user would.
-  await npmInstall(project, [await buildV2(backend.dir)]);
-  const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "pulumi-css-vpcep", "package.json"), "utf8")) as { version: string };
-  expect(installed.version).toBe(V2);
+  // Upgrade both projects to v2, as a user would.
+  const v2 = await buildV2(backend.dir);
+  for (const dir of [project, serviceProject]) {
+    await npmInstall(dir, [v2]);
+    const installed = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "pulumi-css-vpcep", "package.json"), "utf8")) as { version: string };
+    expect(installed.version).toBe(V2);
+  }
   expect(readTrace()).toEqual([]);
 });
 afterAll(async () => {
@@ -184,5 +217,34 @@ describe("with an update after the upgrade", () => {
     expect(statuses(emu, "c-upgrade-upd")).toEqual({ "ep-n1": "rejected", "ep-n2": "rejected", "ep-n3": "rejected" });
     expect(readTrace()).toEqual(["v2 provider.delete", "v2 operations.release"]);
     await updatedStack.workspace.removeStack("updated");
+  });
+});
+
+describe("a VpcepService created by the previous release", () => {
+  const serviceInState = async () => (await stateResources(serviceStack)).find((r) => r.type === SERVICE_TYPE);
+
+  it("keeps its old provider, which requires the service's handlers at the path v2 still serves", async () => {
+    expect((await serviceStack.preview()).changeSummary).toEqual({ same: 2 });
+    const outputsProvider = String((await serviceInState())?.outputs?.__provider ?? "");
+    expect(outputsProvider).toContain(`require("pulumi-css-vpcep/dist/provider/service/handlers.js")`);
+  });
+
+  it("refresh runs the old read method, which calls v2's service code, and sees a whitelist changed out of band", async () => {
+    fs.rmSync(traceFile, { force: true });
+    const other = "b".repeat(32);
+    emu.setWhitelist("c-upgrade-svc", [ACCOUNT, other]);
+    expect((await serviceStack.refresh()).summary.result).toBe("succeeded");
+    expect((await serviceInState())?.outputs?.observedWhitelist).toEqual([ACCOUNT, other]);
+    expect(readTrace()).toEqual(["v2 service.readService"]);
+  });
+
+  it("destroy runs the old delete method, which calls v2's restore: the service is closed again, as it was found", async () => {
+    fs.rmSync(traceFile, { force: true });
+    const destroy = await serviceStack.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+    expect(emu.serviceState("c-upgrade-svc")).toMatchObject({ open: false });
+    expect(await serviceInState()).toBeUndefined();
+    expect(readTrace()).toEqual(["v2 service.restoreService"]);
+    await serviceStack.workspace.removeStack("service");
   });
 });
