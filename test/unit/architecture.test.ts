@@ -22,6 +22,8 @@ const PURE = new Set([
   "core/busy-window.ts",
   "core/endpoints.ts",
   "core/responses.ts",
+  // Settings resolution takes its sources (inputs, stack config, environment) as arguments.
+  "core/settings.ts",
   "approval/types.ts",
   "approval/inputs.ts",
   "approval/plan.ts",
