@@ -178,27 +178,29 @@ export class CssClient {
   }
 
   /** Open the cluster's VPC endpoint service (POST .../vpcepservice/open). */
-  openService(clusterId: string, endpointWithDnsName: boolean | undefined): Promise<SendReport> {
+  openService(clusterId: string, endpointWithDnsName: boolean | undefined, pace?: RetryPacer): Promise<SendReport> {
     return this.change(
       "POST",
       this.servicePath(clusterId, "open"),
       (style) => (endpointWithDnsName === undefined ? undefined : { [FIELDS.endpointWithDnsName[style]]: endpointWithDnsName }),
       `open the VPC endpoint service of cluster ${clusterId}`,
+      pace,
     );
   }
 
   /** Close it (PUT .../vpcepservice/close); consumers' connections go with it. */
-  closeService(clusterId: string): Promise<SendReport> {
-    return this.change("PUT", this.servicePath(clusterId, "close"), () => undefined, `close the VPC endpoint service of cluster ${clusterId}`);
+  closeService(clusterId: string, pace?: RetryPacer): Promise<SendReport> {
+    return this.change("PUT", this.servicePath(clusterId, "close"), () => undefined, `close the VPC endpoint service of cluster ${clusterId}`, pace);
   }
 
   /** Replace the whitelist of account (domain) ids (POST .../vpcepservice/permissions, the whole list each time). */
-  setWhitelist(clusterId: string, domainIds: readonly string[]): Promise<SendReport> {
+  setWhitelist(clusterId: string, domainIds: readonly string[], pace?: RetryPacer): Promise<SendReport> {
     return this.change(
       "POST",
       this.servicePath(clusterId, "permissions"),
       (style) => ({ [FIELDS.vpcPermissions[style]]: [...domainIds] }),
       `set the VPC endpoint whitelist of cluster ${clusterId} (${domainIds.length} account(s))`,
+      pace,
     );
   }
 

@@ -201,9 +201,9 @@ export class ClusterCoordinator {
    * Queue a change of the endpoint service itself (open, close, whitelist) in the same lane as the
    * accepts and rejects: it waits out our own busy window and makes the next request wait out its.
    */
-  exclusive(key: string, describe: string, deadline: Deadline, send: () => Promise<SendReport | void>, tracker?: SendTracker): Promise<SendResult> {
+  exclusive(key: string, describe: string, deadline: Deadline, send: (pace?: RetryPacer) => Promise<SendReport | void>, tracker?: SendTracker): Promise<SendResult> {
     // Asking for the ids marks the tracker: the change may reach the cluster from here on.
-    return this.submit(key, { action: "service", ids: [describe], deadline, tracker, send: (ids) => (ids(), send()) });
+    return this.submit(key, { action: "service", ids: [describe], deadline, tracker, send: (ids, pace) => (ids(), send(pace)) });
   }
 
   /** Endpoints among `ids` that our own releases rejected on this cluster; forgets them (the caller re-accepts). */
@@ -319,7 +319,7 @@ export class ClusterCoordinator {
     this.stats.coalescedRequests += batch.length;
     try {
       const startedAt = now();
-      const report = await sender.send(live(batch, true), this.pacer(lane));
+      const report = await sender.send(live(batch, true), this.pacer(lane, sender.action));
       const doneAt = now();
       learnBusyWindow(lane, report ?? undefined, doneAt, attemptsAt, startedAt);
       this.succeeded(lane, batch, doneAt);
@@ -335,7 +335,7 @@ export class ClusterCoordinator {
         this.stats.posts++;
         b.sending = true;
         try {
-          await b.send(live([b]), this.pacer(lane));
+          await b.send(live([b]), this.pacer(lane, b.action));
           this.succeeded(lane, [b], now());
         } catch (e) {
           b.reject(e);
@@ -344,13 +344,18 @@ export class ClusterCoordinator {
     }
   }
 
-  /** Paces the retries of this lane's POST by what the lane knows of the window (paceBusyRetry). */
-  private pacer(lane: ClusterLane): RetryPacer {
+  /**
+   * Paces the retries of this lane's POST by what the lane knows of the window (paceBusyRetry). A
+   * service change (open, close, whitelist) keeps the client's backoff; for both, a 409 in the window
+   * the lane's previous change caused is marked as ours, so it is logged as expected, not as a warning.
+   */
+  private pacer(lane: ClusterLane, action: Pending["action"]): RetryPacer {
     return (_attempt, err, proposedMs) => {
       const previous = lane.lastDoneAt;
       const sinceOurs = previous === undefined ? undefined : now() - previous;
       if (sinceOurs === undefined || !inOwnBusyWindow(sinceOurs, err)) return proposedMs;
-      return { waitMs: paceBusyRetry(lane.busy, sinceOurs, err, proposedMs), ownWindow: true };
+      const waitMs = action === "service" ? proposedMs : paceBusyRetry(lane.busy, sinceOurs, err, proposedMs);
+      return { waitMs, ownWindow: true };
     };
   }
 

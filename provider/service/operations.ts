@@ -10,6 +10,7 @@ import { now, sleep } from "../core/deadline";
 import { isCssApiError, namedError, withPartialOutputs } from "../core/errors";
 import { confirmGone } from "../core/cluster-gone";
 import { backoffDelay } from "../core/retry";
+import type { RetryPacer } from "../core/retry";
 import { planRestore, planService } from "./plan";
 import type { ServiceInputs, ServiceOutputs, ServiceState } from "./types";
 
@@ -41,7 +42,7 @@ async function outputsFor(ctx: OperationContext, inputs: ServiceInputs, observed
 }
 
 /** One change of the service, queued in the cluster's lane (it waits out the busy window we caused). */
-function change(ctx: OperationContext, what: string, tracker: SendTracker, send: () => ReturnType<OperationContext["client"]["openService"]>) {
+function change(ctx: OperationContext, what: string, tracker: SendTracker, send: (pace?: RetryPacer) => ReturnType<OperationContext["client"]["openService"]>) {
   return ctx.coordinator.exclusive(ctx.clusterKey, what, ctx.deadline, send, tracker);
 }
 
@@ -58,11 +59,11 @@ export async function convergeService(ctx: OperationContext, inputs: ServiceInpu
   try {
     let sentAt = 0;
     if (plan.open) {
-      sentAt = (await change(ctx, `open the VPC endpoint service of cluster ${clusterId}`, tracker, () => ctx.client.openService(clusterId, inputs.endpointWithDnsName))).doneAt;
+      sentAt = (await change(ctx, `open the VPC endpoint service of cluster ${clusterId}`, tracker, (pace) => ctx.client.openService(clusterId, inputs.endpointWithDnsName, pace))).doneAt;
     }
     if (plan.whitelist) {
       const whitelist = plan.whitelist;
-      sentAt = (await change(ctx, `set the whitelist of cluster ${clusterId}`, tracker, () => ctx.client.setWhitelist(clusterId, whitelist))).doneAt;
+      sentAt = (await change(ctx, `set the whitelist of cluster ${clusterId}`, tracker, (pace) => ctx.client.setWhitelist(clusterId, whitelist, pace))).doneAt;
     }
     if (sentAt > 0) observed = await waitForService(ctx, clusterId, true, inputs.whitelist, sentAt);
     return await outputsFor(ctx, inputs, observed, before);
@@ -81,11 +82,11 @@ export async function restoreService(ctx: OperationContext, inputs: ServiceInput
     const plan = planRestore(found, observed, inputs.whitelist !== undefined);
     const tracker: SendTracker = { attempted: false };
     if (plan.close) {
-      const { doneAt } = await change(ctx, `close the VPC endpoint service of cluster ${clusterId}`, tracker, () => ctx.client.closeService(clusterId));
+      const { doneAt } = await change(ctx, `close the VPC endpoint service of cluster ${clusterId}`, tracker, (pace) => ctx.client.closeService(clusterId, pace));
       await waitForService(ctx, clusterId, false, undefined, doneAt);
     } else if (plan.whitelist) {
       const whitelist = plan.whitelist;
-      const { doneAt } = await change(ctx, `restore the whitelist of cluster ${clusterId}`, tracker, () => ctx.client.setWhitelist(clusterId, whitelist));
+      const { doneAt } = await change(ctx, `restore the whitelist of cluster ${clusterId}`, tracker, (pace) => ctx.client.setWhitelist(clusterId, whitelist, pace));
       await waitForService(ctx, clusterId, true, whitelist, doneAt);
     }
   } catch (err) {

@@ -159,4 +159,26 @@ describe("one lane per cluster", () => {
     expect(emu.count({ pathEndsWith: "/vpcepservice/open", status: 409 })).toBe(0);
     expect(changes).toBe(3); // open, whitelist, one coalesced accept
   });
+
+  it("logs the 409 the lane's own open caused (the whitelist right after it) at info, not as a warning", async () => {
+    const lines: string[] = [];
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    emu.configure({ busyMs: 300 });
+    const cluster = "c-service-own-busy";
+    emu.addCluster(cluster, { vpcepEnabled: false });
+    emu.clearRequests();
+    try {
+      await create({ clusterId: cluster, whitelist: [A] });
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(emu.serviceState(cluster)).toMatchObject({ open: true, whitelist: [A] });
+    expect(emu.count({ pathEndsWith: "/vpcepservice/permissions", status: 409 })).toBeGreaterThanOrEqual(1);
+    const retries = lines.filter((l) => l.includes("retrying set the VPC endpoint whitelist"));
+    expect(retries.length).toBe(emu.count({ pathEndsWith: "/vpcepservice/permissions", status: 409 }));
+    expect(retries.every((l) => l.startsWith("[css-vpcep] info:"))).toBe(true);
+  });
 });
