@@ -1,0 +1,85 @@
+/**
+ * SPIKE: the package schema of the plugin face (css-vpcep), built from one table of properties per
+ * resource so inputs and outputs cannot drift apart. Not yet tested against the dynamic resources' types.
+ */
+type Spec = Record<string, unknown>;
+const str = (description: string): Spec => ({ type: "string", description });
+const strings = (description: string): Spec => ({ type: "array", items: { type: "string" }, description });
+
+const COMMON_INPUTS: Record<string, Spec> = {
+  clusterId: str("The CSS cluster ID. Changing it replaces the resource."),
+  timeoutSeconds: { type: "number", description: "Budget for each operation, in seconds (default 600)." },
+  region: str("Region, e.g. eu-de; defaults to provider config or the environment."),
+  projectId: str("Project ID; defaults to provider config or the environment."),
+  cloud: str("otc or huawei; inferred from the region when absent."),
+  endpoint: str("The CSS API's base URL, overriding the region's."),
+};
+
+const APPROVAL_INPUTS: Record<string, Spec> = {
+  ...COMMON_INPUTS,
+  endpointIds: strings("VPC endpoint IDs to accept or reject."),
+  domainIds: strings("Consumer account (domain) IDs whose every connected endpoint gets the action."),
+  action: str("receive (accept, default) or reject."),
+  rejectOnDelete: { type: "boolean", description: "Reject the endpoints on destroy (default true)." },
+};
+
+const SERVICE_INPUTS: Record<string, Spec> = {
+  ...COMMON_INPUTS,
+  whitelist: strings("Consumer account (domain) IDs allowed to connect; absent: not managed."),
+  endpointWithDnsName: { type: "boolean", description: "Give the service a private DNS name when the resource opens it." },
+};
+
+const connection = { $ref: "#/types/css-vpcep:index:Connection" };
+
+export function buildSchema(version: string): string {
+  return JSON.stringify({
+    name: "css-vpcep",
+    displayName: "CSS VPC endpoint",
+    version,
+    description: "Accept VPC endpoint connections to CSS clusters on Open Telekom Cloud and Huawei Cloud.",
+    config: {
+      variables: {
+        region: str("Region."),
+        projectId: str("Project ID."),
+        cloud: str("otc or huawei."),
+        endpoint: str("CSS API base URL."),
+        authUrl: str("IAM URL."),
+        accessKey: { ...str("Access key."), secret: true },
+        secretKey: { ...str("Secret key."), secret: true },
+        securityToken: { ...str("Security token for temporary keys."), secret: true },
+        token: { ...str("A ready IAM token."), secret: true },
+        username: str("IAM user name."),
+        password: { ...str("IAM password."), secret: true },
+        domainName: str("IAM domain (account) name."),
+      },
+    },
+    provider: { inputProperties: {} },
+    types: {
+      "css-vpcep:index:Connection": {
+        type: "object",
+        properties: { id: str("Endpoint ID."), status: str("Its status."), domainId: str("The consumer account.") },
+        required: ["id", "status"],
+      },
+    },
+    resources: {
+      "css-vpcep:index:VpcepConnectionApproval": {
+        inputProperties: APPROVAL_INPUTS,
+        requiredInputs: ["clusterId"],
+        properties: { ...APPROVAL_INPUTS, connections: { type: "array", items: connection }, vpcServiceName: str("The endpoint service's name.") },
+        required: ["clusterId", "endpointIds", "connections"],
+      },
+      "css-vpcep:index:VpcepService": {
+        inputProperties: SERVICE_INPUTS,
+        requiredInputs: ["clusterId"],
+        properties: {
+          ...SERVICE_INPUTS,
+          open: { type: "boolean" },
+          observedWhitelist: strings("The whitelist as last observed."),
+          vpcServiceName: str("The endpoint service's name."),
+          vpcepIp: str("The service address."),
+        },
+        required: ["clusterId", "open", "observedWhitelist"],
+      },
+    },
+  });
+}
