@@ -1,0 +1,105 @@
+/**
+ * SPIKE (issue 17): the provider plugin through the real CLI and the real YAML language host: up,
+ * no-op preview, refresh with drift, up repairs, import of both resources, destroy; state holds no
+ * `__provider` and no credential.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import type { CssEmulator } from "../../emulator";
+import { ACCESS_KEY, SECRET_KEY, startEmulator, statuses } from "../helpers/harness";
+import { FAST_PROVIDER_ENV, REPO_ROOT, TestBackend, newBackend, pulumiCli } from "../helpers/pulumi";
+
+jest.setTimeout(400_000);
+
+const A = "a".repeat(32);
+const PROGRAM = `name: css-vpcep-plugin-yaml
+runtime: yaml
+resources:
+  approval:
+    type: css-vpcep:index:VpcepConnectionApproval
+    properties:
+      clusterId: c-plugin-yaml
+      endpointIds: [ep-1, ep-2]
+  service:
+    type: css-vpcep:index:VpcepService
+    properties:
+      clusterId: c-plugin-svc
+      whitelist: [${A}]
+outputs:
+  connections: \${approval.connections}
+  open: \${service.open}
+`;
+
+let emu: CssEmulator;
+let backend: TestBackend;
+let project: string;
+
+const cli = async (...args: string[]) => {
+  const r = await pulumiCli(backend, [...args, "--non-interactive"], project);
+  if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+};
+const exportState = async () => JSON.parse(await cli("stack", "export")) as { deployment: { resources?: { urn: string; outputs?: Record<string, unknown> }[] } };
+const urnOf = (type: string, name: string) => `urn:pulumi:dev::css-vpcep-plugin-yaml::css-vpcep:index:${type}::${name}`;
+
+beforeAll(async () => {
+  // The plugin launcher runs dist/: build it like npm test does.
+  execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
+  const yamlBin = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "install-yaml-host.sh")], { encoding: "utf8" }).trim().split("\n").pop() as string;
+  emu = await startEmulator();
+  emu.addCluster("c-plugin-yaml", { endpoints: ["ep-1", "ep-2"] });
+  emu.addCluster("c-plugin-svc", { vpcepEnabled: false });
+  backend = await newBackend({ ...FAST_PROVIDER_ENV });
+  backend.env.PATH = [path.join(REPO_ROOT, "bin"), yamlBin, backend.env.PATH].join(path.delimiter);
+  project = path.join(backend.dir, "yaml");
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, "Pulumi.yaml"), PROGRAM);
+  await cli("stack", "init", "dev");
+  // Provider config from stack config, the secret key as a secret; nothing from the environment.
+  await cli("config", "set", "css-vpcep:endpoint", emu.url);
+  await cli("config", "set", "css-vpcep:projectId", emu.projectId);
+  await cli("config", "set", "css-vpcep:accessKey", ACCESS_KEY);
+  await cli("config", "set", "--secret", "css-vpcep:secretKey", SECRET_KEY);
+});
+afterAll(async () => {
+  await emu?.stop();
+  backend?.cleanup();
+});
+
+it("up approves and opens; state holds no provider code and no credential; preview is then a no-op", async () => {
+  await cli("up", "--yes");
+  expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "accepted", "ep-2": "accepted" });
+  expect(emu.serviceState("c-plugin-svc")).toMatchObject({ open: true, whitelist: [A] });
+  const text = JSON.stringify(await exportState());
+  expect(text).not.toContain("__provider");
+  expect(text).not.toContain(SECRET_KEY);
+  expect(await cli("preview", "--expect-no-changes")).toMatch(/3 unchanged/);
+});
+
+it("refresh sees drift, and up repairs it", async () => {
+  emu.setStatus("c-plugin-yaml", "ep-2", "rejected");
+  await cli("refresh", "--yes");
+  const approval = (await exportState()).deployment.resources?.find((r) => r.urn === urnOf("VpcepConnectionApproval", "approval"));
+  const seen = Object.fromEntries(((approval?.outputs?.connections ?? []) as { id: string; status: string }[]).map((c) => [c.id, c.status]));
+  expect(seen).toEqual({ "ep-1": "accepted", "ep-2": "rejected" });
+  expect(await cli("preview", "--diff")).toMatch(/~ 1 to update|1 to update/);
+  await cli("up", "--yes");
+  expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "accepted", "ep-2": "accepted" });
+});
+
+it("import adopts both resources by id; the next preview is a no-op", async () => {
+  await cli("state", "delete", urnOf("VpcepConnectionApproval", "approval"), "--yes");
+  await cli("state", "delete", urnOf("VpcepService", "service"), "--yes");
+  await cli("import", "css-vpcep:index:VpcepConnectionApproval", "approval", "c-plugin-yaml/ep-1,ep-2", "--yes", "--generate-code=false");
+  await cli("import", "css-vpcep:index:VpcepService", "service", "c-plugin-svc", "--yes", "--generate-code=false");
+  expect(await cli("preview", "--expect-no-changes")).toMatch(/3 unchanged/);
+});
+
+it("destroy rejects the approval's endpoints and leaves the imported service as it was found (open)", async () => {
+  await cli("state", "unprotect", "--all", "--yes"); // pulumi import protects what it imports
+  await cli("destroy", "--yes");
+  expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "rejected", "ep-2": "rejected" });
+  expect(emu.serviceState("c-plugin-svc")).toMatchObject({ open: true, whitelist: [A] });
+  expect((await exportState()).deployment.resources ?? []).toHaveLength(0);
+});
