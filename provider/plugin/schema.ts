@@ -2,6 +2,9 @@
  * SPIKE: the package schema of the plugin face (css-vpcep), built from one table of properties per
  * resource so inputs and outputs cannot drift apart. Not yet tested against the dynamic resources' types.
  */
+import { CONFIG_KEYS, SECRET_KEYS } from "../core/settings";
+import type { ConfigKey } from "../core/settings";
+
 type Spec = Record<string, unknown>;
 const str = (description: string): Spec => ({ type: "string", description });
 const strings = (description: string): Spec => ({ type: "array", items: { type: "string" }, description });
@@ -31,28 +34,32 @@ const SERVICE_INPUTS: Record<string, Spec> = {
 
 const connection = { $ref: "#/types/css-vpcep:index:Connection" };
 
+const CONFIG_HELP: Record<ConfigKey, string> = {
+  region: "Region, e.g. eu-de.",
+  projectId: "Project ID.",
+  cloud: "otc or huawei.",
+  endpoint: "The CSS API's base URL.",
+  authUrl: "The IAM URL.",
+  accessKey: "Access key.",
+  secretKey: "Secret key.",
+  securityToken: "Security token, for temporary keys.",
+  token: "A ready IAM token.",
+  username: "IAM user name.",
+  password: "IAM password.",
+  domainName: "IAM domain (account) name.",
+};
+// The core's config keys, with the core's own list of which are secrets.
+const CONFIG_VARIABLES = Object.fromEntries(
+  CONFIG_KEYS.map((key) => [key, { ...str(CONFIG_HELP[key]), ...(SECRET_KEYS.includes(key) ? { secret: true } : {}) }]),
+);
+
 export function buildSchema(version: string): string {
   return JSON.stringify({
     name: "css-vpcep",
     displayName: "CSS VPC endpoint",
     version,
     description: "Accept VPC endpoint connections to CSS clusters on Open Telekom Cloud and Huawei Cloud.",
-    config: {
-      variables: {
-        region: str("Region."),
-        projectId: str("Project ID."),
-        cloud: str("otc or huawei."),
-        endpoint: str("CSS API base URL."),
-        authUrl: str("IAM URL."),
-        accessKey: { ...str("Access key."), secret: true },
-        secretKey: { ...str("Secret key."), secret: true },
-        securityToken: { ...str("Security token for temporary keys."), secret: true },
-        token: { ...str("A ready IAM token."), secret: true },
-        username: str("IAM user name."),
-        password: { ...str("IAM password."), secret: true },
-        domainName: str("IAM domain (account) name."),
-      },
-    },
+    config: { variables: CONFIG_VARIABLES },
     provider: { inputProperties: {} },
     types: {
       "css-vpcep:index:Connection": {

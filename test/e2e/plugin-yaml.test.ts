@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { CssEmulator } from "../../emulator";
 import { ACCESS_KEY, SECRET_KEY, startEmulator, statuses } from "../helpers/harness";
-import { FAST_PROVIDER_ENV, REPO_ROOT, TestBackend, newBackend, pulumiCli } from "../helpers/pulumi";
+import { FAST_PROVIDER_ENV, REPO_ROOT, TestBackend, newBackend, npmInstall, packPackage, pulumiCli } from "../helpers/pulumi";
 
 jest.setTimeout(400_000);
 
@@ -44,14 +44,19 @@ const exportState = async () => JSON.parse(await cli("stack", "export")) as { de
 const urnOf = (type: string, name: string) => `urn:pulumi:dev::css-vpcep-plugin-yaml::css-vpcep:index:${type}::${name}`;
 
 beforeAll(async () => {
-  // The plugin launcher runs dist/: build it like npm test does.
-  execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
   const yamlBin = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "install-yaml-host.sh")], { encoding: "utf8" }).trim().split("\n").pop() as string;
   emu = await startEmulator();
   emu.addCluster("c-plugin-yaml", { endpoints: ["ep-1", "ep-2"] });
   emu.addCluster("c-plugin-svc", { vpcepEnabled: false });
   backend = await newBackend({ ...FAST_PROVIDER_ENV });
-  backend.env.PATH = [path.join(REPO_ROOT, "bin"), yamlBin, backend.env.PATH].join(path.delimiter);
+  // The plugin as users get it: the packed package installed with npm, its bin folder on PATH.
+  const install = path.join(backend.dir, "plugin");
+  fs.mkdirSync(install);
+  const devDeps = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
+  const tarball = await packPackage(path.join(backend.dir, "pack"));
+  fs.writeFileSync(path.join(install, "package.json"), JSON.stringify({ name: "plugin-install", private: true, dependencies: { "pulumi-css-vpcep": `file:${tarball}`, "@pulumi/pulumi": devDeps["@pulumi/pulumi"] } }));
+  await npmInstall(install);
+  backend.env.PATH = [path.join(install, "node_modules", ".bin"), yamlBin, backend.env.PATH].join(path.delimiter);
   project = path.join(backend.dir, "yaml");
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, "Pulumi.yaml"), PROGRAM);

@@ -12,6 +12,8 @@ import * as ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "../../provider");
 const RESOURCE_FOLDERS = ["approval", "service", "lookup"];
+/** Faces over the resources (the provider plugin): they may import resource folders; nothing imports them. */
+const FACE_FOLDERS = ["plugin"];
 
 /** Modules with no I/O, no clock and no process state: the logic tested exhaustively by the unit tests. */
 const PURE = new Set([
@@ -33,6 +35,9 @@ const PURE = new Set([
   "lookup/types.ts",
   "lookup/inputs.ts",
   "lookup/result.ts",
+  "plugin/secrets.ts",
+  "plugin/import.ts",
+  "plugin/schema.ts",
 ]);
 
 /** Packages a pure module may load, and why that is still no I/O. */
@@ -100,7 +105,7 @@ const describeEdge = (e: Edge): string => `${e.from} -> ${e.to}${e.typeOnly ? " 
 describe("provider layout", () => {
   it("parses the real tree: every folder is present and imports were found", () => {
     const folders = new Set(files.map((f) => folderOf(path.relative(ROOT, f).split(path.sep).join("/"))));
-    expect([...folders].sort()).toEqual(["(root)", "approval", "core", "lookup", "service"]);
+    expect([...folders].sort()).toEqual(["(root)", "approval", "core", "lookup", "plugin", "service"]);
     expect(edges.filter((e) => e.internal).length).toBeGreaterThan(50);
     // The parser tells the two kinds apart (approval/handlers.ts has both).
     const handlers = edges.filter((e) => e.from === "approval/handlers.ts");
@@ -116,6 +121,11 @@ describe("provider layout", () => {
   it("core imports no resource folder and no face (not even a type)", () => {
     const upward = edges.filter((e) => e.internal && folderOf(e.from) === "core" && folderOf(e.to) !== "core");
     expect(upward.map(describeEdge)).toEqual([]);
+  });
+
+  it("nothing but the face itself imports a face folder", () => {
+    const intoFace = edges.filter((e) => e.internal && FACE_FOLDERS.includes(folderOf(e.to)) && folderOf(e.from) !== folderOf(e.to));
+    expect(intoFace.map(describeEdge)).toEqual([]);
   });
 
   it("no resource folder imports another: what two resources share lives in core", () => {
