@@ -31,8 +31,13 @@ export function unwrapSecrets(props: Props): { values: Props; secretKeys: string
   return { values: plain(props) as Props, secretKeys };
 }
 
-/** Outputs with every key the inputs marked secret (`secretInputs`) sent back as a secret. */
-export function wrapSecrets(outs: Props, inputs: Props): Props {
-  const secret = Array.isArray(inputs.secretInputs) ? (inputs.secretInputs as string[]) : [];
-  return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, secret.includes(k) && v !== undefined ? { [SIG]: SECRET_SIG, value: v } : v]));
+/** The keys to send back as secrets: those that arrived as secrets, and those the inputs name in `secretInputs`. */
+export function secretKeysOf(unwrapped: { values: Props; secretKeys: string[] }): string[] {
+  const named = Array.isArray(unwrapped.values.secretInputs) ? (unwrapped.values.secretInputs as unknown[]).filter((k): k is string => typeof k === "string") : [];
+  return [...new Set([...unwrapped.secretKeys, ...named])];
+}
+
+/** Values with each of `keys` sent as a secret. */
+export function wrapSecrets(outs: Props, keys: readonly string[]): Props {
+  return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, keys.includes(k) && v !== undefined ? { [SIG]: SECRET_SIG, value: v } : v]));
 }

@@ -11,7 +11,9 @@ import type { ResourceHandlers } from "../core/context";
 import { readStackConfig } from "../core/settings";
 import type { StackConfig } from "../core/settings";
 import { approvalImportInputs, serviceImportInputs } from "./import";
-import { unwrapSecrets, wrapSecrets } from "./secrets";
+import { secretKeysOf, unwrapSecrets, wrapSecrets } from "./secrets";
+import { SENSITIVE_INPUTS } from "../approval/types";
+import { SERVICE_SENSITIVE_INPUTS } from "../service/types";
 
 type Props = Record<string, unknown>;
 type Loose = Record<string, (...args: unknown[]) => unknown>;
@@ -27,11 +29,18 @@ const DIFF_CHANGES = (provproto.DiffResponse as unknown as { DiffChanges: Record
 const pluginproto = require("@pulumi/pulumi/proto/plugin_pb") as Record<string, new () => Loose>;
 const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb.js") as { Struct: { fromJavaScript(v: unknown): unknown } };
 const emptyproto = fromSdk("google-protobuf/google/protobuf/empty_pb.js") as { Empty: new () => unknown };
+const anyproto = fromSdk("google-protobuf/google/protobuf/any_pb.js") as { Any: new () => Loose };
+const statusproto = require("@pulumi/pulumi/proto/status_pb") as Record<string, new () => Loose>;
 
 export const PACKAGE = "css-vpcep";
-const TYPES: Record<string, ResourceHandlers<unknown>> = {
-  [`${PACKAGE}:index:VpcepConnectionApproval`]: approvalHandlers as unknown as ResourceHandlers<unknown>,
-  [`${PACKAGE}:index:VpcepService`]: serviceHandlers as unknown as ResourceHandlers<unknown>,
+interface ResourceFace {
+  handlers: ResourceHandlers<unknown>;
+  /** Inputs the core redacts and keeps out of the id when they are secret (its `secretInputs`). */
+  sensitive: readonly string[];
+}
+const TYPES: Record<string, ResourceFace> = {
+  [`${PACKAGE}:index:VpcepConnectionApproval`]: { handlers: approvalHandlers as unknown as ResourceHandlers<unknown>, sensitive: SENSITIVE_INPUTS },
+  [`${PACKAGE}:index:VpcepService`]: { handlers: serviceHandlers as unknown as ResourceHandlers<unknown>, sensitive: SERVICE_SENSITIVE_INPUTS },
 };
 
 /** The resource type of a URN: urn:pulumi:stack::project::[parent$]type::name. */
@@ -50,10 +59,14 @@ export class PluginServer {
 
   constructor(private readonly schema: string, private readonly version: string) {}
 
+  private faceFor(urn: string): ResourceFace {
+    const face = TYPES[typeOfUrn(urn)];
+    if (!face) throw new Error(`css-vpcep: unknown resource type ${typeOfUrn(urn)}`);
+    return face;
+  }
+
   private handlersFor(urn: string): ResourceHandlers<unknown> {
-    const h = TYPES[typeOfUrn(urn)];
-    if (!h) throw new Error(`css-vpcep: unknown resource type ${typeOfUrn(urn)}`);
-    return h;
+    return this.faceFor(urn).handlers;
   }
 
   /** An import: the inputs from the id, checked like a program's, then read; a service is adopted as found. */
@@ -77,7 +90,7 @@ export class PluginServer {
     return (call: Call, callback: Callback) => {
       fn(call.request).then(
         (resp) => callback(null, resp),
-        (err: unknown) => callback({ code: grpc.status.UNKNOWN, details: err instanceof Error ? err.message : String(err) }),
+        (err: unknown) => callback(grpcError(err)),
       );
     };
   }
@@ -120,9 +133,12 @@ export class PluginServer {
       }),
       check: this.rpc(async (req) => {
         const { values: news, secretKeys } = unwrapSecrets(js(req.getNews()));
-        const result = await this.handlersFor(String(req.getUrn())).check(this.config, unwrapSecrets(js(req.getOlds())).values, { ...news, secretInputs: secretKeys.length ? secretKeys : undefined });
+        const face = this.faceFor(String(req.getUrn()));
+        // The core is told which of its sensitive inputs are secret (redaction, ids); every secret goes back wrapped.
+        const secretInputs = secretKeys.filter((k) => face.sensitive.includes(k));
+        const result = await face.handlers.check(this.config, unwrapSecrets(js(req.getOlds())).values, { ...news, secretInputs: secretInputs.length ? secretInputs : undefined });
         const resp = new provproto.CheckResponse();
-        resp.setInputs(struct(result.inputs));
+        resp.setInputs(struct(wrapSecrets(result.inputs as Props, secretKeys)));
         resp.setFailuresList(
           (result.failures ?? []).map((f) => {
             const failure = new provproto.CheckFailure();
@@ -145,30 +161,38 @@ export class PluginServer {
         return resp;
       }),
       create: this.rpc(async (req) => {
-        const { values } = unwrapSecrets(js(req.getProperties()));
-        const result = await this.handlersFor(String(req.getUrn())).create(this.config, values);
+        const unwrapped = unwrapSecrets(js(req.getProperties()));
+        const { values } = unwrapped;
+        const keys = secretKeysOf(unwrapped);
+        const result = await this.handlersFor(String(req.getUrn())).create(this.config, values).catch((err: unknown) => Promise.reject(secretPartial(err, keys)));
         const resp = new provproto.CreateResponse();
         resp.setId(result.id);
-        resp.setProperties(struct(wrapSecrets(result.outs as Props, values)));
+        resp.setProperties(struct(wrapSecrets(result.outs as Props, keys)));
         return resp;
       }),
       read: this.rpc(async (req) => {
-        const { values } = unwrapSecrets(js(req.getProperties()));
+        const unwrapped = unwrapSecrets(js(req.getProperties()));
+        const { values } = unwrapped;
+        const keys = secretKeysOf(unwrapped);
         const id = String(req.getId());
         const urn = String(req.getUrn());
         const result = Object.keys(values).length === 0 ? await this.importRead(urn, id) : await this.handlersFor(urn).read(this.config, id, values);
         const resp = new provproto.ReadResponse();
         resp.setId(result.id ?? "");
-        if (result.props) resp.setProperties(struct(wrapSecrets(result.props as Props, values)));
-        if (result.inputs) resp.setInputs(struct(wrapSecrets(result.inputs as Props, values)));
+        if (result.props) resp.setProperties(struct(wrapSecrets(result.props as Props, keys)));
+        if (result.inputs) resp.setInputs(struct(wrapSecrets(result.inputs as Props, keys)));
         return resp;
       }),
       update: this.rpc(async (req) => {
         const olds = unwrapSecrets(js(req.getOlds())).values;
-        const news = unwrapSecrets(js(req.getNews())).values;
-        const result = await this.handlersFor(String(req.getUrn())).update(this.config, String(req.getId()), olds, news);
+        const unwrapped = unwrapSecrets(js(req.getNews()));
+        const news = unwrapped.values;
+        const keys = secretKeysOf(unwrapped);
+        const result = await this.handlersFor(String(req.getUrn()))
+          .update(this.config, String(req.getId()), olds, news)
+          .catch((err: unknown) => Promise.reject(secretPartial(err, keys)));
         const resp = new provproto.UpdateResponse();
-        resp.setProperties(struct(wrapSecrets(result.outs as Props, news)));
+        resp.setProperties(struct(wrapSecrets(result.outs as Props, keys)));
         return resp;
       }),
       delete: this.rpc(async (req) => {
@@ -189,4 +213,36 @@ export async function serve(schema: string, version: string): Promise<void> {
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   process.stdout.write(`${port}\n`);
+}
+
+/**
+ * A failure as gRPC sends it. One that carries `id` and `properties` (the core's partial failure: the
+ * resource exists, e.g. a service opened before its whitelist failed) goes as ErrorResourceInitFailed,
+ * so the engine keeps the resource in state instead of losing track of what was changed.
+ */
+function grpcError(err: unknown): { code: number; details: string; metadata?: unknown } {
+  const message = err instanceof Error ? err.message : String(err);
+  const partial = err as { id?: unknown; properties?: Record<string, unknown>; reasons?: string[] };
+  if (typeof partial.id !== "string" || !partial.id) return { code: grpc.status.UNKNOWN, details: message };
+  const detail = new provproto.ErrorResourceInitFailed();
+  detail.setId(partial.id);
+  const { __provider: _dropped, ...properties } = partial.properties ?? {};
+  detail.setProperties(structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(properties))));
+  detail.setReasonsList(partial.reasons ?? [message]);
+  const any = new anyproto.Any();
+  any.pack((detail.serializeBinary as () => Uint8Array)(), "pulumirpc.ErrorResourceInitFailed");
+  const status = new statusproto.Status();
+  status.setCode(grpc.status.UNKNOWN);
+  status.setMessage(message);
+  status.addDetails(any);
+  const metadata = new grpc.Metadata();
+  metadata.add("grpc-status-details-bin", Buffer.from((status.serializeBinary as () => Uint8Array)()));
+  return { code: grpc.status.UNKNOWN, details: message, metadata };
+}
+
+/** A partial failure's outputs go to state too: send the secret inputs among them as secrets. */
+function secretPartial(err: unknown, keys: readonly string[]): unknown {
+  const partial = err as { properties?: Props };
+  if (partial && typeof partial === "object" && partial.properties) partial.properties = wrapSecrets(partial.properties, keys);
+  return err;
 }

@@ -19,7 +19,8 @@ resources:
   approval:
     type: css-vpcep:index:VpcepConnectionApproval
     properties:
-      clusterId: c-plugin-yaml
+      clusterId:
+        fn::secret: c-plugin-yaml
       endpointIds: [ep-1, ep-2]
   service:
     type: css-vpcep:index:VpcepService
@@ -76,9 +77,15 @@ it("up approves and opens; state holds no provider code and no credential; previ
   await cli("up", "--yes");
   expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "accepted", "ep-2": "accepted" });
   expect(emu.serviceState("c-plugin-svc")).toMatchObject({ open: true, whitelist: [A] });
-  const text = JSON.stringify(await exportState());
+  const state = await exportState();
+  const text = JSON.stringify(state);
   expect(text).not.toContain("__provider");
   expect(text).not.toContain(SECRET_KEY);
+  // A secret input stays secret in state (ciphertext) and out of the id.
+  const approval = state.deployment.resources?.find((r) => r.urn === urnOf("VpcepConnectionApproval", "approval")) as { id?: string; outputs?: Record<string, unknown> };
+  expect(approval.outputs?.clusterId).toMatchObject({ ciphertext: expect.any(String) });
+  expect(approval.id).toMatch(/^approval-[0-9a-f]{12}$/);
+  expect(text).not.toContain("c-plugin-yaml");
   expect(await cli("preview", "--expect-no-changes")).toMatch(/3 unchanged/);
 });
 

@@ -1,7 +1,7 @@
 /** The plugin face's pure parts: the wire form of secrets, import ids, URN types, the schema. */
 import { approvalImportInputs, serviceImportInputs } from "../../provider/plugin/import";
 import { buildSchema } from "../../provider/plugin/schema";
-import { unwrapSecrets, wrapSecrets } from "../../provider/plugin/secrets";
+import { secretKeysOf, unwrapSecrets, wrapSecrets } from "../../provider/plugin/secrets";
 import { typeOfUrn } from "../../provider/plugin/server";
 import { CONFIG_KEYS, SECRET_KEYS } from "../../provider/core/settings";
 
@@ -17,10 +17,15 @@ describe("secrets on the wire", () => {
   it("leaves plain values alone", () => {
     expect(unwrapSecrets({ a: 1, b: { c: [null, "x"] } })).toEqual({ values: { a: 1, b: { c: [null, "x"] } }, secretKeys: [] });
   });
-  it("wraps the outputs of inputs marked secret, and nothing else", () => {
-    const outs = wrapSecrets({ clusterId: "c1", connections: [], projectId: undefined }, { secretInputs: ["clusterId", "projectId"] });
+  it("wraps the given keys, and nothing else", () => {
+    const outs = wrapSecrets({ clusterId: "c1", connections: [], projectId: undefined }, ["clusterId", "projectId"]);
     expect(outs).toEqual({ clusterId: secret("c1"), connections: [], projectId: undefined });
-    expect(wrapSecrets({ clusterId: "c1" }, {})).toEqual({ clusterId: "c1" });
+    expect(wrapSecrets({ clusterId: "c1" }, [])).toEqual({ clusterId: "c1" });
+  });
+  it("sends back as secrets the keys that arrived as secrets and those secretInputs names", () => {
+    const unwrapped = unwrapSecrets({ region: secret("eu-de"), clusterId: "c1", secretInputs: ["clusterId"] });
+    expect(secretKeysOf(unwrapped).sort()).toEqual(["clusterId", "region"]);
+    expect(secretKeysOf(unwrapSecrets({ clusterId: "c1" }))).toEqual([]);
   });
 });
 
