@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SPIKE (issue 17): the real Pulumi YAML language host, built from the Go module proxy into the same
+# The real Pulumi YAML language host, built from the Go module proxy into the same
 # cache as the CLI (once, a few minutes). Prints its bin folder (last line).
 set -euo pipefail
 V="${PULUMI_YAML_VERSION:-1.25.0}"

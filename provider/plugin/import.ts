@@ -1,5 +1,5 @@
 /**
- * SPIKE: import ids (pure). `pulumi import` and the `import` option send a Read with an id and no
+ * Import ids (pure). `pulumi import` and the `import` option send a Read with an id and no
  * properties; these turn the id into the inputs a read needs.
  *   VpcepConnectionApproval: `<clusterId>/<endpointId>,<endpointId>`
  *   VpcepService:            `<clusterId>`

@@ -1,4 +1,4 @@
-/** SPIKE: entry point of `pulumi-resource-css-vpcep` (bin/pulumi-resource-css-vpcep runs it with node). */
+/** Entry point of `pulumi-resource-css-vpcep` (bin/pulumi-resource-css-vpcep runs it with node). */
 import { buildSchema } from "./schema";
 import { serve } from "./server";
 

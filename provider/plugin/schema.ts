@@ -1,5 +1,5 @@
 /**
- * SPIKE: the package schema of the plugin face (css-vpcep), built from one table of properties per
+ * The package schema of the plugin face (css-vpcep), built from one table of properties per
  * resource so inputs and outputs cannot drift apart. Not yet tested against the dynamic resources' types.
  */
 import { CONFIG_KEYS, SECRET_KEYS } from "../core/settings";

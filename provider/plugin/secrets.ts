@@ -1,5 +1,5 @@
 /**
- * SPIKE: Pulumi's wire form of secrets (pure). With acceptSecrets the engine sends a secret value as
+ * Pulumi's wire form of secrets (pure). With acceptSecrets the engine sends a secret value as
  * `{ [SIG]: SECRET_SIG, value }`; the core works on plain values and is told which inputs were secret.
  */
 const SIG = "4dabf18193072939515e22adb298388d";

@@ -1,5 +1,5 @@
 /**
- * SPIKE (issue 17, not released): the provider plugin face. A gRPC ResourceProvider server of our own
+ * The provider plugin face (preview; issue 17). A gRPC ResourceProvider server of our own
  * over the protos that @pulumi/pulumi ships, because the SDK's `provider.main` drops Configure's
  * variables and fails on import (a Read without properties). Every operation goes to the same
  * handlers as the dynamic resources, with the config from Configure instead of the dynamic host's.

@@ -1,5 +1,5 @@
 /**
- * SPIKE (issue 17): the provider plugin through the real CLI and the real YAML language host: up,
+ * The provider plugin through the real CLI and the real YAML language host: up,
  * no-op preview, refresh with drift, up repairs, import of both resources, destroy; state holds no
  * `__provider` and no credential.
  */
