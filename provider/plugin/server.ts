@@ -49,6 +49,11 @@ export function typeOfUrn(urn: string): string {
   return qualified.split("$").pop() ?? "";
 }
 
+/** The logical name at the end of a URN. */
+export function nameOfUrn(urn: string): string {
+  return urn.split("::").pop() ?? "";
+}
+
 interface Call {
   request: Loose;
 }
@@ -115,7 +120,14 @@ export class PluginServer {
         resp.setInputs(req.getNews());
         return resp;
       }),
-      diffConfig: this.rpc(async () => new provproto.DiffResponse()),
+      // A config change (another endpoint, region or key) is never a replacement: it changes nothing in
+      // the cloud, and a replaced provider would replace every resource it serves.
+      diffConfig: this.rpc(async (req) => {
+        const resp = new provproto.DiffResponse();
+        const same = JSON.stringify(js(req.getOlds())) === JSON.stringify(js(req.getNews()));
+        resp.setChanges(same ? DIFF_CHANGES.DIFF_NONE : DIFF_CHANGES.DIFF_SOME);
+        return resp;
+      }),
       configure: this.rpc(async (req) => {
         // Explicit providers and stack config both arrive here, keyed `css-vpcep:<key>`.
         // `args` holds them by bare key (secrets wrapped); the legacy variables map keys them `css-vpcep:config:<key>`.
@@ -128,7 +140,8 @@ export class PluginServer {
         });
         const resp = new provproto.ConfigureResponse();
         resp.setAcceptsecrets(true);
-        resp.setSupportspreview(true);
+        // No preview support: the engine then never calls create or update during a preview.
+        resp.setSupportspreview(false);
         return resp;
       }),
       check: this.rpc(async (req) => {
@@ -136,7 +149,14 @@ export class PluginServer {
         const face = this.faceFor(String(req.getUrn()));
         // The core is told which of its sensitive inputs are secret (redaction, ids); every secret goes back wrapped.
         const secretInputs = secretKeys.filter((k) => face.sensitive.includes(k));
-        const result = await face.handlers.check(this.config, unwrapSecrets(js(req.getOlds())).values, { ...news, secretInputs: secretInputs.length ? secretInputs : undefined });
+        // The logical name, as the TypeScript resource classes pass it: claims keep one approval from
+        // undoing another (renames, endpoints moved between approvals).
+        const resourceName = news.resourceName ?? nameOfUrn(String(req.getUrn()));
+        const result = await face.handlers.check(this.config, unwrapSecrets(js(req.getOlds())).values, {
+          ...news,
+          resourceName,
+          secretInputs: secretInputs.length ? secretInputs : undefined,
+        });
         const resp = new provproto.CheckResponse();
         resp.setInputs(struct(wrapSecrets(result.inputs as Props, secretKeys)));
         resp.setFailuresList(

@@ -73,6 +73,13 @@ afterAll(async () => {
   backend?.cleanup();
 });
 
+it("preview changes nothing in the cloud", async () => {
+  emu.clearRequests();
+  expect(await cli("preview")).toMatch(/\+ 3 to create/);
+  expect(emu.count({ method: "POST" }) + emu.count({ method: "PUT" })).toBe(0);
+  expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "pendingAcceptance", "ep-2": "pendingAcceptance" });
+});
+
 it("up approves and opens; state holds no provider code and no credential; preview is then a no-op", async () => {
   await cli("up", "--yes");
   expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "accepted", "ep-2": "accepted" });
@@ -98,6 +105,20 @@ it("refresh sees drift, and up repairs it", async () => {
   expect(await cli("preview", "--diff")).toMatch(/~ 1 to update|1 to update/);
   await cli("up", "--yes");
   expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "accepted", "ep-2": "accepted" });
+});
+
+it("a change in how the API is reached replaces nothing and keeps every connection", async () => {
+  const idBefore = (await exportState()).deployment.resources?.find((r) => r.urn === urnOf("VpcepConnectionApproval", "approval")) as { id?: string };
+  await cli("config", "set", "css-vpcep:endpoint", `${emu.url}/`);
+  const preview = await cli("preview", "--diff");
+  expect(preview).not.toMatch(/replace/);
+  emu.clearRequests();
+  await cli("up", "--yes");
+  expect(emu.count({ method: "POST" }) + emu.count({ method: "PUT" })).toBe(0);
+  const idAfter = (await exportState()).deployment.resources?.find((r) => r.urn === urnOf("VpcepConnectionApproval", "approval")) as { id?: string };
+  expect(idAfter.id).toBe(idBefore.id);
+  expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "accepted", "ep-2": "accepted" });
+  await cli("config", "set", "css-vpcep:endpoint", emu.url);
 });
 
 it("import adopts both resources by id; the next preview is a no-op", async () => {

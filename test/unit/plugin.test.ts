@@ -2,7 +2,7 @@
 import { approvalImportInputs, serviceImportInputs } from "../../provider/plugin/import";
 import { buildSchema } from "../../provider/plugin/schema";
 import { secretKeysOf, unwrapSecrets, wrapSecrets } from "../../provider/plugin/secrets";
-import { typeOfUrn } from "../../provider/plugin/server";
+import { nameOfUrn, typeOfUrn } from "../../provider/plugin/server";
 import { CONFIG_KEYS, SECRET_KEYS } from "../../provider/core/settings";
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -45,6 +45,7 @@ describe("URNs and schema", () => {
   it("takes the type from a URN, with or without a parent type", () => {
     expect(typeOfUrn("urn:pulumi:dev::proj::css-vpcep:index:VpcepService::svc")).toBe("css-vpcep:index:VpcepService");
     expect(typeOfUrn("urn:pulumi:dev::proj::my:Component$css-vpcep:index:VpcepConnectionApproval::a")).toBe("css-vpcep:index:VpcepConnectionApproval");
+    expect(nameOfUrn("urn:pulumi:dev::proj::my:Component$css-vpcep:index:VpcepConnectionApproval::a-b")).toBe("a-b");
   });
   it("declares both resources, marks every credential secret, and carries the version", () => {
     const schema = JSON.parse(buildSchema("1.2.3")) as { name: string; version: string; resources: Record<string, unknown>; config: { variables: Record<string, { secret?: boolean }> } };
