@@ -15,6 +15,7 @@ import {
   statuses,
   updateVia,
 } from "../helpers/harness";
+import { captureStderr } from "../reliability/support";
 
 let emu: CssEmulator;
 let restore: () => void;
@@ -50,11 +51,7 @@ describe("retries and deadlines", () => {
   });
 
   it("logs the busy window of the lane's own previous change at info, and a 409 it did not cause as a warning", async () => {
-    const lines: string[] = [];
-    const stderr = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
+    const stderr = captureStderr();
     emu.configure({ busyMs: 400 });
     try {
       const c = freshCluster(["ep-a", "ep-b"]);
@@ -64,13 +61,13 @@ describe("retries and deadlines", () => {
       // The next change right after ours meets the window our accept opened: expected, info.
       await updateVia(provider(), first.id, first.outs, { clusterId: c, endpointIds: ["ep-a", "ep-b"], endpoint: emu.url, timeoutSeconds: 30 });
       expect(statuses(emu, c)).toEqual({ "ep-a": "accepted", "ep-b": "accepted" });
-      const retries = lines.filter((l) => l.includes("retrying"));
+      const retries = stderr.lines.filter((l) => l.includes("retrying"));
       expect(retries.filter((l) => l.includes("warning:"))).toHaveLength(1);
       expect(retries.filter((l) => l.includes("info:")).length).toBeGreaterThanOrEqual(1);
       expect(retries.find((l) => l.includes("warning:"))).toMatch(/attempt 1 failed: HTTP 409 CSS\.0029/);
     } finally {
       emu.configure({ busyMs: 0 });
-      stderr.mockRestore();
+      stderr.stop();
     }
   });
 

@@ -6,6 +6,7 @@ import type { CssEmulator } from "../../emulator";
 import { VpcepConnectionApprovalProvider, VpcepServiceProvider } from "../../provider";
 import type { ServiceOutputs } from "../../provider";
 import { akskEnv, createVia, setEnv, startEmulator, statuses } from "../helpers/harness";
+import { captureStderr } from "../reliability/support";
 
 let emu: CssEmulator;
 let restore: () => void;
@@ -161,11 +162,7 @@ describe("one lane per cluster", () => {
   });
 
   it("logs the 409 the lane's own open caused (the whitelist right after it) at info, not as a warning", async () => {
-    const lines: string[] = [];
-    const stderr = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
+    const stderr = captureStderr();
     emu.configure({ busyMs: 300 });
     const cluster = "c-service-own-busy";
     emu.addCluster(cluster, { vpcepEnabled: false });
@@ -173,11 +170,11 @@ describe("one lane per cluster", () => {
     try {
       await create({ clusterId: cluster, whitelist: [A] });
     } finally {
-      stderr.mockRestore();
+      stderr.stop();
     }
     expect(emu.serviceState(cluster)).toMatchObject({ open: true, whitelist: [A] });
     expect(emu.count({ pathEndsWith: "/vpcepservice/permissions", status: 409 })).toBeGreaterThanOrEqual(1);
-    const retries = lines.filter((l) => l.includes("retrying set the VPC endpoint whitelist"));
+    const retries = stderr.lines.filter((l) => l.includes("retrying set the VPC endpoint whitelist"));
     expect(retries.length).toBe(emu.count({ pathEndsWith: "/vpcepservice/permissions", status: 409 }));
     expect(retries.every((l) => l.startsWith("[css-vpcep] info:"))).toBe(true);
   });
