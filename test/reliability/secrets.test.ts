@@ -36,6 +36,13 @@ let emu: CssEmulator;
 let restore: () => void;
 let logs: ReturnType<typeof captureStderr>;
 const figures: Record<string, unknown> = {};
+
+/** The one listener that is not TLS: the plugin's gRPC server, bound to loopback for the engine. */
+const LOOPBACK_LISTENER = /bindAsync\(\s*"127\.0\.0\.1:0",\s*grpc\.ServerCredentials\.createInsecure\(\)/g;
+/** Source that switches outgoing TLS verification off, or listens without TLS beyond loopback. */
+function turnsTlsVerificationOff(source: string): boolean {
+  return /rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity|insecure/i.test(source.replace(LOOPBACK_LISTENER, ""));
+}
 const checks: { where: string; what: string; leaks: string[] }[] = [];
 figures.checks = checks;
 
@@ -272,9 +279,26 @@ describe("TLS: never switched off; an untrusted certificate fails clearly, once"
     const files: string[] = [];
     const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
     walk(path.join(REPO_ROOT, "provider"));
-    const offenders = files.filter((f) => /rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity|insecure/i.test(fs.readFileSync(f, "utf8")));
+    const offenders = files.filter((f) => turnsTlsVerificationOff(fs.readFileSync(f, "utf8")));
     figures.tlsSourceScan = { files: files.length, offenders };
     expect(offenders).toEqual([]);
+  });
+
+  it("the scan above flags every way to switch verification off, and passes only the plugin's loopback listener", () => {
+    const flagged = [
+      "new https.Agent({ rejectUnauthorized: false })",
+      'process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0"',
+      "tls.connect({ checkServerIdentity: () => undefined })",
+      "http.request({ insecureHTTPParser: true })",
+      "new Client(addr, grpc.credentials.createInsecure())",
+      'server.bindAsync("0.0.0.0:0", grpc.ServerCredentials.createInsecure(), cb)',
+      'server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), cb); axios.create({ httpsAgent: new https.Agent({ rejectUnauthorized: false }) })',
+    ];
+    expect(flagged.filter((src) => !turnsTlsVerificationOff(src))).toEqual([]);
+    // The engine talks to a provider plugin over plain gRPC on loopback, as it does to every plugin.
+    expect(turnsTlsVerificationOff('server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), cb)')).toBe(false);
+    const server = fs.readFileSync(path.join(REPO_ROOT, "provider/plugin/server.ts"), "utf8");
+    expect(server).toMatch(LOOPBACK_LISTENER);
   });
 
   it("a self-signed certificate fails at once with a message naming NODE_EXTRA_CA_CERTS; nothing retried", async () => {
