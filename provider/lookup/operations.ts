@@ -1,7 +1,8 @@
 /**
- * The lookup's calls, made in the program process (not in a provider): stack config is read with
- * `new pulumi.Config("css-vpcep")`, credentials are resolved for one call and then dropped, and
- * lookups of one cluster share a listing in flight through the per-cluster coordinator.
+ * The lookup's calls. In a program (`getVpcepConnections`) stack config is read with
+ * `new pulumi.Config("css-vpcep")` and lines go to `pulumi.log`; in the plugin (Invoke) the config
+ * is the provider's and lines go to its stderr. Either way credentials are resolved for one call and
+ * then dropped, and lookups of one cluster share a listing in flight through the per-cluster coordinator.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionList, CssClient } from "../core/client";
@@ -15,16 +16,29 @@ import { checkLookupArgs } from "./inputs";
 import { toLookupResult } from "./result";
 import type { GetVpcepConnectionsArgs, GetVpcepConnectionsOptions, GetVpcepConnectionsResult } from "./types";
 
+/** The lookup from a program: its stack config, its log. */
 export async function lookup(args: GetVpcepConnectionsArgs, opts: GetVpcepConnectionsOptions, hidden: readonly string[]): Promise<GetVpcepConnectionsResult> {
-  const env = process.env;
   let secrets: string[] = [...hidden];
   try {
-    const checked = checkLookupArgs(args);
     const config = await programConfig();
-    secrets = [...secrets, ...secretValues(config, env)];
+    secrets = [...secrets, ...secretValues(config, process.env)];
+    return await lookupWith(args, config, programLogger(secrets, opts.parent), secrets);
+  } catch (err) {
+    throw scrubbed(err, secrets);
+  }
+}
+
+/**
+ * The lookup with a given provider config (the plugin's Invoke). `log` must already redact; `hidden`
+ * are values to scrub from errors (secret arguments); the config's credentials are added here.
+ */
+export async function lookupWith(args: GetVpcepConnectionsArgs, config: StackConfig, log: Logger, hidden: readonly string[]): Promise<GetVpcepConnectionsResult> {
+  const env = process.env;
+  const secrets = [...hidden, ...secretValues(config, env)];
+  try {
+    const checked = checkLookupArgs(args);
     const { clusterId } = checked;
     const target = resolveTarget(checked, config, env);
-    const log = programLogger(secrets, opts.parent);
     const tuning = readTuning(env);
     const deadline = new Deadline(checked.timeoutSeconds);
     const client = new CssClient({

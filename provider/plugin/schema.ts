@@ -1,6 +1,7 @@
 /**
  * The package schema of the plugin face (css-vpcep), built from one table of properties per
- * resource so inputs and outputs cannot drift apart. Not yet tested against the dynamic resources' types.
+ * resource so inputs and outputs cannot drift apart. test/unit/plugin-sdk.test.ts checks it against the
+ * Node SDK's classes and the core's config keys.
  */
 import { CONFIG_KEYS, SECRET_KEYS } from "../core/settings";
 import type { ConfigKey } from "../core/settings";
@@ -17,6 +18,8 @@ const COMMON_INPUTS: Record<string, Spec> = {
   cloud: str("otc or huawei; inferred from the region when absent."),
   endpoint: str("The CSS API's base URL, overriding the region's."),
 };
+
+const LOOKUP_INPUTS: Record<string, Spec> = { ...COMMON_INPUTS, timeoutSeconds: { type: "number", description: "Budget for the whole lookup, in seconds (default 600)." } };
 
 const APPROVAL_INPUTS: Record<string, Spec> = {
   ...COMMON_INPUTS,
@@ -60,12 +63,42 @@ export function buildSchema(version: string): string {
     version,
     description: "Accept VPC endpoint connections to CSS clusters on Open Telekom Cloud and Huawei Cloud.",
     config: { variables: CONFIG_VARIABLES },
-    provider: { inputProperties: {} },
+    // An explicit provider (new css_vpcep.Provider(...), `pulumi:providers:css-vpcep`) takes the same keys as stack config.
+    provider: { inputProperties: CONFIG_VARIABLES },
     types: {
       "css-vpcep:index:Connection": {
         type: "object",
-        properties: { id: str("Endpoint ID."), status: str("Its status."), domainId: str("The consumer account.") },
+        properties: {
+          id: str("Endpoint ID."),
+          status: str("Its status: pendingAcceptance, accepted, rejected, failed, deleting."),
+          domainId: str("The consumer account."),
+          vpcepIp: str("The endpoint's address."),
+          vpcepIpv6Address: str("The endpoint's IPv6 address."),
+          vpcepDnsName: str("The endpoint's DNS name."),
+          updatedAt: str("When CSS last changed it."),
+        },
         required: ["id", "status"],
+      },
+      "css-vpcep:index:Addresses": {
+        type: "object",
+        properties: { vpcepIp: str("The service's address."), vpcepIpv6Address: str("The service's IPv6 address.") },
+      },
+    },
+    functions: {
+      "css-vpcep:index:getVpcepConnections": {
+        description: "A cluster's VPC endpoint service as CSS reports it: open or not, name, whitelist, connections, addresses.",
+        inputs: { properties: LOOKUP_INPUTS, required: ["clusterId"] },
+        outputs: {
+          properties: {
+            clusterId: str("The cluster."),
+            serviceOpen: { type: "boolean", description: "False when the service is closed; the lists are then empty." },
+            vpcServiceName: str("The endpoint service's name."),
+            whitelist: strings("Account (domain) IDs allowed to connect, sorted."),
+            connections: { type: "array", items: connection, description: "Every connection, sorted by endpoint ID." },
+            addresses: { $ref: "#/types/css-vpcep:index:Addresses" },
+          },
+          required: ["clusterId", "serviceOpen", "whitelist", "connections"],
+        },
       },
     },
     resources: {

@@ -8,12 +8,15 @@ import * as path from "path";
 import { handlers as approvalHandlers } from "../approval/handlers";
 import { serviceHandlers } from "../service/handlers";
 import type { ResourceHandlers } from "../core/context";
-import { readStackConfig } from "../core/settings";
+import { readStackConfig, secretValues } from "../core/settings";
 import type { StackConfig } from "../core/settings";
 import { approvalImportInputs, serviceImportInputs } from "./import";
 import { secretKeysOf, unwrapSecrets, wrapSecrets } from "./secrets";
 import { SENSITIVE_INPUTS } from "../approval/types";
 import { SERVICE_SENSITIVE_INPUTS } from "../service/types";
+import { lookupWith } from "../lookup/operations";
+import type { GetVpcepConnectionsArgs } from "../lookup/types";
+import { createLogger } from "../core/log";
 
 type Props = Record<string, unknown>;
 type Loose = Record<string, (...args: unknown[]) => unknown>;
@@ -42,6 +45,8 @@ const TYPES: Record<string, ResourceFace> = {
   [`${PACKAGE}:index:VpcepConnectionApproval`]: { handlers: approvalHandlers as unknown as ResourceHandlers<unknown>, sensitive: SENSITIVE_INPUTS },
   [`${PACKAGE}:index:VpcepService`]: { handlers: serviceHandlers as unknown as ResourceHandlers<unknown>, sensitive: SERVICE_SENSITIVE_INPUTS },
 };
+
+export const LOOKUP_TOKEN = `${PACKAGE}:index:getVpcepConnections`;
 
 /** The resource type of a URN: urn:pulumi:stack::project::[parent$]type::name. */
 export function typeOfUrn(urn: string): string {
@@ -219,6 +224,18 @@ export class PluginServer {
         const { values } = unwrapSecrets(js(req.getProperties()));
         await this.handlersFor(String(req.getUrn())).delete(this.config, String(req.getId()), values);
         return new emptyproto.Empty();
+      }),
+      // getVpcepConnections: the program's lookup with the provider's config; secret arguments are scrubbed from errors and logs.
+      invoke: this.rpc(async (req) => {
+        const tok = String(req.getTok());
+        if (tok !== LOOKUP_TOKEN) throw new Error(`css-vpcep: unknown function ${tok}`);
+        const { values, secretKeys } = unwrapSecrets(js(req.getArgs()));
+        const hidden = secretKeys.map((k) => values[k]).filter((v): v is string => typeof v === "string");
+        const log = createLogger(() => [...hidden, ...secretValues(this.config, process.env)]);
+        const result = await lookupWith(values as unknown as GetVpcepConnectionsArgs, this.config, log, hidden);
+        const resp = new provproto.InvokeResponse();
+        resp.setReturn(struct(result));
+        return resp;
       }),
       cancel: this.rpc(async () => new emptyproto.Empty()),
     };

@@ -13,7 +13,8 @@ import { FAST_PROVIDER_ENV, REPO_ROOT, TestBackend, newBackend, npmInstall, pack
 jest.setTimeout(400_000);
 
 const A = "a".repeat(32);
-const PROGRAM = `name: css-vpcep-plugin-yaml
+// The default provider reads stack config; `otc` is an explicit provider with its own keys (the secret as a secret).
+const program = (url: string, projectId: string, extra = "") => `name: css-vpcep-plugin-yaml
 runtime: yaml
 resources:
   approval:
@@ -27,9 +28,31 @@ resources:
     properties:
       clusterId: c-plugin-svc
       whitelist: [${A}]
+  otc:
+    type: pulumi:providers:css-vpcep
+    properties:
+      endpoint: ${url}
+      projectId: ${projectId}
+      accessKey: ${ACCESS_KEY}
+      secretKey:
+        fn::secret: ${SECRET_KEY}
+  explicit:
+    type: css-vpcep:index:VpcepConnectionApproval
+    properties:
+      clusterId: c-plugin-explicit
+      endpointIds: [ep-9]
+    options:
+      provider: \${otc}
+${extra}variables:
+  lookup:
+    fn::invoke:
+      function: css-vpcep:index:getVpcepConnections
+      arguments:
+        clusterId: c-plugin-svc
 outputs:
   connections: \${approval.connections}
   open: \${service.open}
+  lookup: \${lookup}
 `;
 
 let emu: CssEmulator;
@@ -49,6 +72,8 @@ beforeAll(async () => {
   emu = await startEmulator();
   emu.addCluster("c-plugin-yaml", { endpoints: ["ep-1", "ep-2"] });
   emu.addCluster("c-plugin-svc", { vpcepEnabled: false });
+  emu.addCluster("c-plugin-explicit", { endpoints: ["ep-9"] });
+  emu.addCluster("c-plugin-imp", { endpoints: ["ep-5"] });
   backend = await newBackend({ ...FAST_PROVIDER_ENV });
   // The plugin as users get it: the packed package installed with npm, its bin folder on PATH.
   const install = path.join(backend.dir, "plugin");
@@ -60,7 +85,7 @@ beforeAll(async () => {
   backend.env.PATH = [path.join(install, "node_modules", ".bin"), yamlBin, backend.env.PATH].join(path.delimiter);
   project = path.join(backend.dir, "yaml");
   fs.mkdirSync(project);
-  fs.writeFileSync(path.join(project, "Pulumi.yaml"), PROGRAM);
+  fs.writeFileSync(path.join(project, "Pulumi.yaml"), program(emu.url, emu.projectId));
   await cli("stack", "init", "dev");
   // Provider config from stack config, the secret key as a secret; nothing from the environment.
   await cli("config", "set", "css-vpcep:endpoint", emu.url);
@@ -75,7 +100,7 @@ afterAll(async () => {
 
 it("preview changes nothing in the cloud", async () => {
   emu.clearRequests();
-  expect(await cli("preview")).toMatch(/\+ 3 to create/);
+  expect(await cli("preview")).toMatch(/\+ 5 to create/);
   expect(emu.count({ method: "POST" }) + emu.count({ method: "PUT" })).toBe(0);
   expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "pendingAcceptance", "ep-2": "pendingAcceptance" });
 });
@@ -84,6 +109,8 @@ it("up approves and opens; state holds no provider code and no credential; previ
   await cli("up", "--yes");
   expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "accepted", "ep-2": "accepted" });
   expect(emu.serviceState("c-plugin-svc")).toMatchObject({ open: true, whitelist: [A] });
+  // The explicit provider's settings reached the core: its approval was accepted through them.
+  expect(statuses(emu, "c-plugin-explicit")).toEqual({ "ep-9": "accepted" });
   const state = await exportState();
   const text = JSON.stringify(state);
   expect(text).not.toContain("__provider");
@@ -93,7 +120,16 @@ it("up approves and opens; state holds no provider code and no credential; previ
   expect(approval.outputs?.clusterId).toMatchObject({ ciphertext: expect.any(String) });
   expect(approval.id).toMatch(/^approval-[0-9a-f]{12}$/);
   expect(text).not.toContain("c-plugin-yaml");
-  expect(await cli("preview", "--expect-no-changes")).toMatch(/3 unchanged/);
+  expect(await cli("preview", "--expect-no-changes")).toMatch(/5 unchanged/);
+});
+
+it("getVpcepConnections answers through the plugin (Invoke) with the default provider's config", async () => {
+  // The invoke ran during up, before the service was opened, and again in the preview after it.
+  const lookup = JSON.parse(await cli("stack", "output", "lookup", "--json")) as { clusterId: string; serviceOpen: boolean; whitelist: string[] };
+  expect(lookup.clusterId).toBe("c-plugin-svc");
+  expect(typeof lookup.serviceOpen).toBe("boolean");
+  await cli("up", "--yes", "--skip-preview");
+  expect(JSON.parse(await cli("stack", "output", "lookup", "--json"))).toMatchObject({ clusterId: "c-plugin-svc", serviceOpen: true, whitelist: [A], connections: [] });
 });
 
 it("refresh sees drift, and up repairs it", async () => {
@@ -126,13 +162,32 @@ it("import adopts both resources by id; the next preview is a no-op", async () =
   await cli("state", "delete", urnOf("VpcepService", "service"), "--yes");
   await cli("import", "css-vpcep:index:VpcepConnectionApproval", "approval", "c-plugin-yaml/ep-1,ep-2", "--yes", "--generate-code=false");
   await cli("import", "css-vpcep:index:VpcepService", "service", "c-plugin-svc", "--yes", "--generate-code=false");
-  expect(await cli("preview", "--expect-no-changes")).toMatch(/3 unchanged/);
+  expect(await cli("preview", "--expect-no-changes")).toMatch(/5 unchanged/);
+});
+
+it("the import option adopts an approval accepted out of band; nothing is sent and the next preview is a no-op", async () => {
+  emu.setStatus("c-plugin-imp", "ep-5", "accepted");
+  const adopted = `  adopted:
+    type: css-vpcep:index:VpcepConnectionApproval
+    properties:
+      clusterId: c-plugin-imp
+      endpointIds: [ep-5]
+    options:
+      import: c-plugin-imp/ep-5
+`;
+  fs.writeFileSync(path.join(project, "Pulumi.yaml"), program(emu.url, emu.projectId, adopted));
+  emu.clearRequests();
+  expect(await cli("up", "--yes")).toMatch(/1 imported/);
+  expect(emu.count({ method: "POST" }) + emu.count({ method: "PUT" })).toBe(0);
+  expect(await cli("preview", "--expect-no-changes")).toMatch(/6 unchanged/);
 });
 
 it("destroy rejects the approval's endpoints and leaves the imported service as it was found (open)", async () => {
   await cli("state", "unprotect", "--all", "--yes"); // pulumi import protects what it imports
   await cli("destroy", "--yes");
   expect(statuses(emu, "c-plugin-yaml")).toEqual({ "ep-1": "rejected", "ep-2": "rejected" });
+  expect(statuses(emu, "c-plugin-explicit")).toEqual({ "ep-9": "rejected" });
+  expect(statuses(emu, "c-plugin-imp")).toEqual({ "ep-5": "rejected" });
   expect(emu.serviceState("c-plugin-svc")).toMatchObject({ open: true, whitelist: [A] });
   expect((await exportState()).deployment.resources ?? []).toHaveLength(0);
 });
