@@ -59,3 +59,11 @@ describe("sdk/nodejs matches the schema", () => {
     expect(imports.filter((m) => m !== "@pulumi/pulumi" && !/^\.\/[a-z]+$/.test(m))).toEqual([]);
   });
 });
+
+describe("schema.json", () => {
+  it("is what provider/plugin/schema.ts builds for this version (regenerate with npm run schema)", () => {
+    const root = path.join(__dirname, "..", "..");
+    const version = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
+    expect(JSON.parse(fs.readFileSync(path.join(root, "schema.json"), "utf8"))).toEqual(JSON.parse(buildSchema(version)));
+  });
+});
