@@ -429,14 +429,14 @@ function runningIt(res: BenchResults): string[] {
   out.push("");
   out.push("```");
   out.push(`npm run bench                          # everything (this run: ${Math.round(res.durationS)} s on ${res.machine.cores} cores)`);
-  out.push("npm run bench -- --no-inprocess --engine-scenarios 50x1 --engine-busy 2000 --engine-parallel none   # the target row only");
+  out.push("npm run bench -- --no-inprocess --engine-scenarios 50x1 --engine-busy 2000 --engine-parallel none   # the target row only (ours, plugin (YAML), naive, floor)");
   out.push("npm run bench -- --state               # only the scale-of-state runs (200 approvals, installed and from the checkout: tens of minutes) into bench/state-results.json");
   out.push("npm run bench -- --no-engine --scenarios 10x1,50x1 --no-serialize --no-overhead --no-markdown   # the provider alone");
   out.push("```");
   out.push("");
   out.push(
     "Engine flags: `--no-engine`, `--engine-scenarios` (e.g. `10x1,50x1,200x1,200x10`), `--engine-busy` (e.g. `300,2000`), `--engine-parallel` (values besides the default, or `none`), " +
-      "`--target-reps`, `--no-engine-naive`, `--engine-naive-jobs`; `--state` alone. In-process flags (or env): `--no-inprocess`, `--busy-ms` (`BENCH_BUSY_MS`), `--reps` (`BENCH_REPS`), `--heavy-reps` (`BENCH_HEAVY_REPS`), " +
+      "`--target-reps`, `--no-engine-naive`, `--engine-naive-jobs`, `--no-engine-plugin` (the bench exits 1 when the plugin misses its POST bound or fails); `--state` alone. In-process flags (or env): `--no-inprocess`, `--busy-ms` (`BENCH_BUSY_MS`), `--reps` (`BENCH_REPS`), `--heavy-reps` (`BENCH_HEAVY_REPS`), " +
       "`--naive-jobs` (`BENCH_NAIVE_JOBS`), `--scenarios`, `--retry-base-ms`, `--retry-max-ms`, `--poll-base-ms`, `--poll-max-ms`, `--max-attempts`.",
   );
   out.push("The in-process provider's retry warnings go to `bench/.tmp/worker-*.log`.");

@@ -1,8 +1,8 @@
 /**
  * Engine scenarios: the real Pulumi CLI (Automation API, file:// backend) runs the consumer
  * project (bench/engine/consumer.ts) against emulators served from this process, for ours, naive
- * and floor, through three phases: `up`, an `up` that swaps one endpoint on every second resource,
- * and `destroy`. Counts come from the emulator's request log, filtered by the run's own clusters
+ * and floor (the provider plugin: a YAML program written out, bench/engine/plugin.ts), through three
+ * phases: `up`, an `up` that swaps one endpoint on every second resource, and `destroy`. Counts come from the emulator's request log, filtered by the run's own clusters
  * (fresh per run), so runs may overlap in time.
  *
  * Nothing here blocks the event loop while the CLI runs: the emulators answer from this process.
@@ -16,9 +16,12 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { CssEmulator, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY } from "../../emulator";
 import { endpointsOf } from "./consumer";
+import { pluginSetup, yamlProgram } from "./plugin";
+import type { PluginSetup } from "./plugin";
 
-export type EngineImpl = "ours" | "naive" | "floor";
-export const ENGINE_IMPLS: readonly EngineImpl[] = ["ours", "naive", "floor"];
+/** plugin = the provider plugin `pulumi-resource-css-vpcep` under a YAML program; the others are dynamic resources. */
+export type EngineImpl = "ours" | "naive" | "floor" | "plugin";
+export const ENGINE_IMPLS: readonly EngineImpl[] = ["ours", "naive", "floor", "plugin"];
 export const ENGINE_PHASES = ["up", "update", "destroy"] as const;
 export type EnginePhase = (typeof ENGINE_PHASES)[number];
 
@@ -196,6 +199,7 @@ interface Emu {
 export class EngineHarness {
   private readonly emus = new Map<number, Promise<Emu>>();
   private counter = 0;
+  private plugin?: Promise<PluginSetup>;
 
   private constructor(
     readonly root: string,
@@ -218,6 +222,12 @@ export class EngineHarness {
     fs.mkdirSync(path.join(backendDir, "state"));
     const command = await PulumiCommand.get({ root: path.dirname(binDir) });
     return new EngineHarness(root, backendDir, command, binDir, consumerDir, Number(m[1]));
+  }
+
+  /** The plugin and the YAML host, found (or built) once; the first plugin run calls it, or call it early to fail fast. */
+  pluginSetup(): Promise<PluginSetup> {
+    this.plugin ??= pluginSetup(this.root, this.consumerDir);
+    return this.plugin;
   }
 
   /** `pulumi version`, e.g. v3.248.0. */
@@ -289,22 +299,29 @@ export class EngineHarness {
       defaultParallel: spec.parallel === undefined,
       phases: {},
     };
-    const workDir = spec.workDir ?? this.consumerDir;
+    const yaml = spec.impl === "plugin";
+    const env = { ...this.env(emu.url, emu.projectId), ...(spec.env ?? {}) };
+    // The plugin's run gets a project folder of its own, its program written out per phase.
+    const workDir = yaml ? fs.mkdtempSync(path.join(this.backendDir, "yaml-")) : (spec.workDir ?? this.consumerDir);
+    if (yaml) {
+      env.PATH = [this.binDir, ...(await this.pluginSetup()).path, process.env.PATH ?? ""].join(path.delimiter);
+      fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yamlProgram(clusters, s.resources, false));
+    }
     const stackName = tag;
     const timed = timedCommand(this.command);
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { workDir, stackName },
-      { envVars: { ...this.env(emu.url, emu.projectId), ...(spec.env ?? {}) }, pulumiCommand: timed.command },
-    );
+    const stack = await LocalWorkspace.createOrSelectStack({ workDir, stackName }, { envVars: env, pulumiCommand: timed.command });
     try {
-      await stack.setAllConfig({
-        impl: { value: spec.impl },
-        clusters: { value: JSON.stringify(clusters) },
-        count: { value: String(s.resources) },
-        swapped: { value: "false" },
-      });
+      if (!yaml) {
+        await stack.setAllConfig({
+          impl: { value: spec.impl },
+          clusters: { value: JSON.stringify(clusters) },
+          count: { value: String(s.resources) },
+          swapped: { value: "false" },
+        });
+      }
       for (const phase of spec.phases) {
-        if (phase === "update") await stack.setConfig("swapped", { value: "true" });
+        if (phase === "update" && yaml) fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yamlProgram(clusters, s.resources, true));
+        else if (phase === "update") await stack.setConfig("swapped", { value: "true" });
         const m = await this.phase(stack, phase, spec.parallel, emu, origin, clusters, timed.last, spec.trace === true);
         m.operations = phaseResources(s.resources, phase).length;
         m.limit = limitFor(s.resources, s.clusters, phase, parallel);
@@ -320,7 +337,8 @@ export class EngineHarness {
       }
     } finally {
       await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
-      fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+      if (yaml) fs.rmSync(workDir, { recursive: true, force: true });
+      else fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
       for (const c of clusters) emu.removeCluster(c);
     }
     return result;

@@ -5,9 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { EngineResults, EngineRow, StateVariant } from "./report";
+import type { EngineResults, EngineRow, EngineSide, EngineTargetCheck, StateVariant } from "./report";
 import { parseEngineScenario } from "./engine";
-import { engineMarkdownTable, fmtS, fmtX, scenarioName } from "./report";
+import { PLUGIN_LABEL, engineMarkdownTable, fmtS, fmtX, scenarioName } from "./report";
 
 function kib(bytes: number | undefined): string {
   if (bytes === undefined) return "-";
@@ -36,15 +36,23 @@ export function engineMarkdown(e: EngineResults, root: string, cores: number): s
       "delete: reject them), retried on 409 with p-retry (`factor 2, randomize`, the same base, cap and attempt bound as ours), then polls until its own endpoints show the status.",
   );
   out.push("- **floor**: `FloorApproval`, the same inputs and outputs, and no call at all: what the engine itself costs.");
+  if (e.plugin) {
+    out.push(
+      `- **${PLUGIN_LABEL}** (target row only, a sub-row under ours): the provider plugin \`pulumi-resource-css-vpcep\` (\`css-vpcep:index:VpcepConnectionApproval\`), ` +
+        `the same approvals from a YAML program the bench writes out (bench/engine/plugin.ts), run by the real YAML language host ${e.plugin.yamlHostVersion} (scripts/install-yaml-host.sh). ` +
+        "The plugin is the `bin` of the same packed package, installed in the same project, found on `PATH`; it reads the same environment variables. " +
+        "One plugin process serves every resource of a deployment, so the per-cluster lane works as for ours; the floor and naive are the JavaScript program's, so its engine work (a YAML host, no dynamic provider host) differs a little.",
+    );
+  }
   out.push("");
   out.push(
     "naive and floor ship as a small local package (`css-vpcep-bench-resources`, packed and installed next to ours), their providers thin shims over one entry point like ours, " +
-      "so all three are serialized by package reference and carry state of the same order of size.",
+      "so all three are serialized by package reference and carry state of the same order of size" + (e.plugin ? " (the plugin puts no provider code in state)." : "."),
   );
   out.push("");
   out.push(
     "Each resource declares two endpoints on its cluster (resource i on cluster i mod C). **up** creates all of them; **update** swaps the second endpoint of every second resource " +
-      "(half the resources change: each accepts a new endpoint and rejects the dropped one); **destroy** deletes all. The program is JavaScript (no TypeScript compile in every CLI run).",
+      "(half the resources change: each accepts a new endpoint and rejects the dropped one); **destroy** deletes all. The program is JavaScript (no TypeScript compile in every CLI run)" + (e.plugin ? "; the plugin's is YAML." : "."),
   );
   out.push("");
   out.push(
@@ -60,7 +68,7 @@ export function engineMarkdown(e: EngineResults, root: string, cores: number): s
     `- **ours - floor** in seconds and in busy windows (w). After the first accepted POST every further one must wait out a busy window, so ours can be at best (limit - 1) windows above the floor.`,
   );
   out.push(
-    `- provider settings, the same for all three (the provider's defaults, set explicitly): ${Object.entries(e.providerEnv)
+    `- provider settings, the same for ${e.plugin ? "every column" : "all three"} (the provider's defaults, set explicitly): ${Object.entries(e.providerEnv)
       .map(([k, v]) => `\`${k}=${v}\``)
       .join(", ")}. ` +
       "`CSS_VPCEP_RELEASE_GRACE_MS`: a release (the reject of an endpoint an update dropped) waits until the engine has checked no resource for that long; a destroy checks nothing, so it never waits.",
@@ -80,17 +88,17 @@ export function engineMarkdown(e: EngineResults, root: string, cores: number): s
     out.push(engineMarkdownTable([...target, ...e.rows.filter((r) => r.scenario === "50x1" && r.busyMs !== e.targetBusyMs && r.defaultParallel)]));
     out.push("");
     const reps = target[0].ours.reps;
-    out.push(`Ours and floor: median of ${reps} run${reps === 1 ? "" : "s"} in the ${e.targetBusyMs} ms rows; naive: 1 run.`);
+    const pluginReps = target[0].plugin?.reps;
+    out.push(
+      `Ours${pluginReps === reps ? `, ${PLUGIN_LABEL}` : ""} and floor: median of ${reps} run${reps === 1 ? "" : "s"} in the ${e.targetBusyMs} ms rows` +
+        (pluginReps !== undefined && pluginReps !== reps ? `; ${PLUGIN_LABEL}: ${pluginReps}` : "") +
+        "; naive: 1 run." +
+        (pluginReps !== undefined ? ` The ${PLUGIN_LABEL} sub-rows show the plugin's figures in the ours columns, against the naive and floor runs of the row above.` : ""),
+    );
     out.push("");
     out.push("Targets (N = 50, one cluster, default parallelism, busy " + `${e.targetBusyMs} ms):`);
     out.push("");
-    for (const t of e.targets) {
-      out.push(
-        `- **${t.phase}**: ${fmtX(t.speedup)} faster than naive (at least 5x: ${t.speedupOk ? "met" : "NOT met"}); ` +
-          `${t.posts} accepted POSTs (at most ceil(50/${target[0].parallel}) + 2 = ${t.postsMax}: ${t.postsOk ? "met" : "NOT met"}); ` +
-          `${fmtS(t.wallMs)} (at most the floor's plus ${Math.ceil(50 / target[0].parallel) + 1} busy windows = ${fmtS(t.wallMaxMs)}: ${t.wallOk ? "met" : "NOT met"})`,
-      );
-    }
+    for (const t of e.targets) out.push(targetLine(t, target[0].parallel));
     out.push("");
     out.push(...whereTimeGoes(target));
     out.push("");
@@ -182,6 +190,15 @@ export function engineMarkdown(e: EngineResults, root: string, cores: number): s
   return out;
 }
 
+function targetLine(t: EngineTargetCheck, parallel: number): string {
+  const worst = t.postsWorst !== t.posts ? `, ${t.postsWorst} in the worst run` : "";
+  return (
+    `- **${t.phase}**, ${t.impl === "plugin" ? PLUGIN_LABEL : "ours"}: ${fmtX(t.speedup)} faster than naive (at least 5x: ${t.speedupOk ? "met" : "NOT met"}); ` +
+    `${t.posts} accepted POSTs${worst} (at most ceil(50/${parallel}) + 2 = ${t.postsMax}: ${t.postsOk && t.postsWorst <= t.postsMax ? "met" : "**NOT met**"}); ` +
+    `${fmtS(t.wallMs)} (at most the floor's plus ${Math.ceil(50 / parallel) + 1} busy windows = ${fmtS(t.wallMaxMs)}: ${t.wallOk ? "met" : "NOT met"})`
+  );
+}
+
 /** Where the target row's time goes, from its figures. */
 function whereTimeGoes(rows: readonly EngineRow[]): string[] {
   const out: string[] = [
@@ -189,6 +206,8 @@ function whereTimeGoes(rows: readonly EngineRow[]): string[] {
       "and the span from the first to the last API request, of which the busy windows between the waves' POSTs are forced (at least limit - 1 of them):",
     "",
   ];
+  const split = (s: EngineSide, forced: number) =>
+    s.apiSpanMs === undefined ? undefined : `${fmtS(s.wallMs)} = ${fmtS(s.wallMs - s.apiSpanMs)} of engine work + ${fmtS(s.apiSpanMs)} of API span (${fmtS(s.apiSpanMs - forced)} above the forced windows)`;
   for (const r of rows.filter((x) => x.busyMs === rows[0].busyMs)) {
     const span = r.ours.apiSpanMs;
     if (span === undefined) continue;
@@ -198,6 +217,8 @@ function whereTimeGoes(rows: readonly EngineRow[]): string[] {
         `of which ${fmtS(forced)} are the ${r.limit - 1} busy windows the waves force and ${fmtS(span - forced)} the rest: learning the busy window (each phase is a new provider process, so its second wave meets 409s until the window ends, paced at half the time since the first POST), ` +
         `probing it, ${r.phase === "update" ? "the release grace, " : ""}gathering each wave, the status listings. ${r.ours.conflicts} 409s.`,
     );
+    const p = r.plugin && split(r.plugin, forced);
+    if (p && r.plugin) out.push(`  - ${PLUGIN_LABEL}: ${p}; ${r.plugin.conflicts} 409s.`);
   }
   return out;
 }
@@ -205,7 +226,10 @@ function whereTimeGoes(rows: readonly EngineRow[]): string[] {
 function findings(e: EngineResults): string[] {
   const out: string[] = [];
   const rows = e.rows;
-  const over = rows.filter((r) => r.ours.postsBusiest > r.limit + 2);
+  const over = [
+    ...rows.filter((r) => r.ours.postsBusiest > r.limit + 2).map((r) => ({ r, label: "", posts: r.ours.postsBusiest })),
+    ...rows.filter((r) => r.plugin && r.plugin.postsBusiestWorst > r.limit + 2).map((r) => ({ r, label: `${PLUGIN_LABEL}, `, posts: (r.plugin as EngineSide).postsBusiestWorst })),
+  ];
   const naive = rows.filter((r) => r.naive);
   if (naive.length > 0) {
     const ratios = naive.map((r) => (r.naive as NonNullable<EngineRow["naive"]>).wallMs / r.ours.wallMs);
@@ -227,11 +251,24 @@ function findings(e: EngineResults): string[] {
   }
   if (over.length > 0) {
     out.push(
-      `- **More POSTs than the limit + 2** (on the busiest cluster) in: ${over.map((r) => `${scenarioName(r)}, busy ${r.busyMs} ms, parallel ${r.parallel}, ${r.phase} (${r.ours.postsBusiest} against ${r.limit})`).join("; ")}. ` +
+      `- **More POSTs than the limit + 2** (on the busiest cluster) in: ${over.map(({ r, label, posts }) => `${label}${scenarioName(r)}, busy ${r.busyMs} ms, parallel ${r.parallel}, ${r.phase} (${posts} against ${r.limit})`).join("; ")}. ` +
         "A wave that reaches the provider spread out over more than the gather can wait for (MAX_GATHER_MS, 1 s) is split, and its rest waits a busy window.",
     );
   }
-  const failed = rows.filter((r) => r.ours.converged < r.ours.reps || (r.naive && r.naive.converged < r.naive.reps));
+  const withPlugin = rows.filter((r) => r.plugin);
+  if (withPlugin.length > 0) {
+    out.push(
+      `- **${PLUGIN_LABEL} against ours** (${scenarioName(withPlugin[0])}, busy ${withPlugin[0].busyMs} ms): ` +
+        withPlugin
+          .map((r) => {
+            const p = r.plugin as EngineSide;
+            return `${r.phase} ${p.postsBusiest} POSTs and ${p.conflicts} 409s against ${r.ours.postsBusiest} and ${r.ours.conflicts}, ${fmtS(p.wallMs)} against ${fmtS(r.ours.wallMs)} (ours / plugin ${fmtX(r.ours.wallMs / p.wallMs)})`;
+          })
+          .join("; ") +
+        ". One plugin process per deployment gives the same per-cluster lane as the dynamic provider host.",
+    );
+  }
+  const failed = rows.filter((r) => r.ours.converged < r.ours.reps || (r.naive && r.naive.converged < r.naive.reps) || (r.plugin && r.plugin.converged < r.plugin.reps));
   out.push(failed.length > 0 ? `- **Failed phases**: ${failed.map((r) => `${scenarioName(r)} ${r.busyMs} ms ${r.phase}`).join(", ")} (see bench/results.json).` : "- Every phase of every run converged.");
   return out;
 }

@@ -16,7 +16,8 @@
  * - naive only with the default parallelism, not for 200 on one cluster (at least 200 busy windows
  *   a phase) nor on several clusters at the longest window;
  * - the floor calls nothing, so it depends on neither the busy window nor the cluster count: one
- *   run per resource count and parallelism serves every row.
+ *   run per resource count and parallelism serves every row;
+ * - the provider plugin (YAML) only in the target row, as many times as ours, in the measured lane.
  */
 import type { EngineHarness, EnginePhase, EngineRunResult, EngineSpec } from "./engine";
 import { ENGINE_PHASES, parseEngineScenario } from "./engine";
@@ -30,6 +31,8 @@ export interface EngineMatrixOptions {
   targetReps: number;
   naive: boolean;
   naiveJobs: number;
+  /** The provider plugin under a YAML program, in the target row. */
+  plugin: boolean;
 }
 
 export const DEFAULT_ENGINE_MATRIX: EngineMatrixOptions = {
@@ -39,6 +42,7 @@ export const DEFAULT_ENGINE_MATRIX: EngineMatrixOptions = {
   targetReps: 3,
   naive: true,
   naiveJobs: 2,
+  plugin: true,
 };
 
 /** The scale-of-state runs (`npm run bench -- --state`): ours, up then destroy, four ways. */
@@ -102,6 +106,9 @@ export function planEngine(o: EngineMatrixOptions): EnginePlan {
         const isTarget = s.id === target.id && busyMs === longest && p === undefined;
         const reps = isTarget ? o.targetReps : 1;
         for (let rep = 0; rep < reps; rep++) runs.push({ lane: "measured", why: "ours", scenario: s.id, impl: "ours", busyMs, parallel: p, phases, rep, alone: isTarget });
+        if (isTarget && o.plugin) {
+          for (let rep = 0; rep < reps; rep++) runs.push({ lane: "measured", why: "plugin (YAML)", scenario: s.id, impl: "plugin", busyMs, parallel: p, phases, rep, alone: true });
+        }
         const key = `${s.resources}|${p ?? ""}`;
         const need = floorNeeds.get(key) ?? new Set<EnginePhase>();
         phases.forEach((ph) => need.add(ph));
@@ -151,9 +158,10 @@ export function planEngine(o: EngineMatrixOptions): EnginePlan {
       else if (s.clusters > 1) dropped.push(`naive, ${name(s)} at ${longest} ms: minutes a phase`);
     }
   }
+  if (o.plugin) dropped.push(`plugin (YAML) only in the target row (${name(target)}, default parallelism, ${longest} ms): one plugin process per deployment, the same lane as ours`);
   dropped.push(
-    `repetitions: ${o.targetReps} for ours and floor in the target row (${name(target)}, default parallelism, ${longest} ms), run alone after the naive lane (medians shown); ` +
-      "1 elsewhere, beside the naive lane, whose CLI runs take CPU too (a few seconds of noise in those rows)",
+    `repetitions: ${o.targetReps} for ours${o.plugin ? ", plugin" : ""} and floor in the target row (${name(target)}, default parallelism, ${longest} ms), run alone after the naive lane, ` +
+      "interleaved (floor, ours, plugin, then again; medians shown); 1 elsewhere, beside the naive lane, whose CLI runs take CPU too (a few seconds of noise in those rows)",
   );
   return { runs, dropped };
 }
@@ -199,7 +207,9 @@ export async function runEnginePlan(
     await beside();
     // The target row's runs: nothing beside them, so their times carry no other run's load.
     await naiveDone;
-    for (const r of measured.filter((m) => m.alone)) await one(r);
+    // Interleaved by repetition (floor, ours, plugin, floor, ...): a load change hits every column alike.
+    const alone = measured.filter((m) => m.alone).sort((a, b) => (a.rep ?? 0) - (b.rep ?? 0));
+    for (const r of alone) await one(r);
   };
   await Promise.all([measuredLane(), naiveDone]);
   return results;

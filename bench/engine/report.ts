@@ -20,6 +20,8 @@ export interface EngineSide {
   posts: number;
   /** Accepted POSTs on the busiest cluster. */
   postsBusiest: number;
+  /** ... in the repetition that sent the most. */
+  postsBusiestWorst: number;
   conflicts: number;
   gets: number;
   /** Median of the API span: first to last request of the phase. */
@@ -42,6 +44,8 @@ export interface EngineRow {
   ours: EngineSide;
   naive?: EngineSide;
   floor?: EngineSide;
+  /** The provider plugin under a YAML program (the target row only). */
+  plugin?: EngineSide;
 }
 
 function side(ms: readonly EnginePhaseMetrics[]): EngineSide {
@@ -52,6 +56,7 @@ function side(ms: readonly EnginePhaseMetrics[]): EngineSide {
     wallMs: Math.round(median(ms.map((m) => m.wallMs))),
     posts: median(ms.map((m) => m.posts)),
     postsBusiest: median(ms.map((m) => m.postsBusiest ?? m.posts)),
+    postsBusiestWorst: Math.max(...ms.map((m) => m.postsBusiest ?? m.posts)),
     conflicts: median(ms.map((m) => m.conflicts)),
     gets: median(ms.map((m) => m.gets)),
     ...(spans.length > 0 ? { apiSpanMs: Math.round(median(spans)) } : {}),
@@ -90,12 +95,14 @@ export function summariseEngine(runs: readonly EngineRunResult[]): EngineRow[] {
     const s = parseEngineScenario(scenario);
     const naive = matrixRuns(runs, "naive").filter((r) => r.scenario === scenario && r.busyMs === Number(busy) && r.parallel === Number(par));
     const floor = matrixRuns(runs, "floor").filter((r) => r.resources === s.resources && r.parallel === Number(par));
+    const plugin = matrixRuns(runs, "plugin").filter((r) => r.scenario === scenario && r.busyMs === Number(busy) && r.parallel === Number(par));
     for (const phase of ENGINE_PHASES) {
       const pick = (rs: readonly EngineRunResult[]) => rs.map((r) => r.phases[phase]).filter((m): m is EnginePhaseMetrics => m !== undefined);
       const o = pick(group);
       if (o.length === 0) continue;
       const n = pick(naive);
       const f = pick(floor);
+      const pl = pick(plugin);
       rows.push({
         scenario,
         resources: s.resources,
@@ -109,6 +116,7 @@ export function summariseEngine(runs: readonly EngineRunResult[]): EngineRow[] {
         ours: side(o),
         ...(n.length > 0 ? { naive: side(n) } : {}),
         ...(f.length > 0 ? { floor: side(f) } : {}),
+        ...(pl.length > 0 ? { plugin: side(pl) } : {}),
       });
     }
   }
@@ -138,33 +146,50 @@ export function windowsOverFloor(r: EngineRow): number | undefined {
   return r.floor ? (r.ours.wallMs - r.floor.wallMs) / r.busyMs : undefined;
 }
 
+export const PLUGIN_LABEL = "plugin (YAML)";
+
+/**
+ * A table line: a row, or its plugin sub-row, which shows the plugin's figures in the ours columns
+ * against the same naive and floor runs (their own cells left empty, so nothing reads twice).
+ */
+type Line = EngineRow & { sub?: boolean };
+
+function lines(rows: readonly EngineRow[]): Line[] {
+  return rows.flatMap((r): Line[] => (r.plugin ? [r, { ...r, ours: r.plugin, sub: true }] : [r]));
+}
+
 interface Column {
   header: string;
-  value: (r: EngineRow) => string;
+  value: (r: Line) => string;
+  /** Blank in a plugin sub-row (naive's and floor's own figures, shown on the row above). */
+  shared?: boolean;
 }
 
 const COLUMNS: Column[] = [
-  { header: "scenario", value: (r) => scenarioName(r) },
+  { header: "scenario", value: (r) => scenarioName(r) + (r.sub ? `, ${PLUGIN_LABEL}` : "") },
   { header: "busy", value: (r) => `${r.busyMs} ms` },
   { header: "parallel", value: (r) => (r.defaultParallel ? `${r.parallel} (default)` : String(r.parallel)) },
   { header: "phase", value: (r) => r.phase },
   { header: "ops", value: (r) => String(r.operations) },
   { header: "limit", value: (r) => String(r.limit) },
   { header: "POSTs ours", value: (r) => fmtN(r.ours.posts) + (r.clusters > 1 ? ` (${fmtN(r.ours.postsBusiest)})` : "") + mark(r.ours) },
-  { header: "POSTs naive", value: (r) => fmtN(r.naive?.posts) + (r.clusters > 1 && r.naive ? ` (${fmtN(r.naive.postsBusiest)})` : "") + mark(r.naive) },
+  { header: "POSTs naive", shared: true, value: (r) => fmtN(r.naive?.posts) + (r.clusters > 1 && r.naive ? ` (${fmtN(r.naive.postsBusiest)})` : "") + mark(r.naive) },
   { header: "409s ours", value: (r) => fmtN(r.ours.conflicts) },
-  { header: "409s naive", value: (r) => fmtN(r.naive?.conflicts) },
+  { header: "409s naive", shared: true, value: (r) => fmtN(r.naive?.conflicts) },
   { header: "GETs ours", value: (r) => fmtN(r.ours.gets) },
-  { header: "GETs naive", value: (r) => fmtN(r.naive?.gets) },
-  { header: "wall floor", value: (r) => fmtS(r.floor?.wallMs) },
+  { header: "GETs naive", shared: true, value: (r) => fmtN(r.naive?.gets) },
+  { header: "wall floor", shared: true, value: (r) => fmtS(r.floor?.wallMs) },
   { header: "wall ours", value: (r) => fmtS(r.ours.wallMs) + mark(r.ours) },
-  { header: "wall naive", value: (r) => fmtS(r.naive?.wallMs) + mark(r.naive) },
+  { header: "wall naive", shared: true, value: (r) => fmtS(r.naive?.wallMs) + mark(r.naive) },
   { header: "ours - floor", value: (r) => (r.floor ? `${fmtS(r.ours.wallMs - r.floor.wallMs)} (${fmtN(Math.round((windowsOverFloor(r) ?? 0) * 10) / 10)} w)` : "-") },
   { header: "naive / ours", value: (r) => (r.naive ? fmtX(r.naive.wallMs / r.ours.wallMs) : "-") },
 ];
 
-export function formatEngineTable(rows: readonly EngineRow[]): string {
-  const cells = rows.map((r) => COLUMNS.map((c) => c.value(r)));
+const cell = (c: Column, r: Line) => (r.sub && c.shared ? "" : c.value(r));
+
+export function formatEngineTable(engineRows: readonly EngineRow[]): string {
+  const rows = lines(engineRows);
+  const cells = rows.map((r) => COLUMNS.map((c) => cell(c, r)));
   const widths = COLUMNS.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
   const line = (vals: string[]) => vals.map((v, i) => (i < 4 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
   const out = [line(COLUMNS.map((c) => c.header)), widths.map((w) => "-".repeat(w)).join("  ")];
@@ -181,18 +206,22 @@ export function formatEngineTable(rows: readonly EngineRow[]): string {
 export function engineMarkdownTable(rows: readonly EngineRow[]): string {
   const head = `| ${COLUMNS.map((c) => c.header).join(" | ")} |`;
   const sep = `|${COLUMNS.map((_, i) => (i < 4 ? " --- " : " ---: ")).join("|")}|`;
-  return [head, sep, ...rows.map((r) => `| ${COLUMNS.map((c) => c.value(r)).join(" | ")} |`)].join("\n");
+  return [head, sep, ...lines(rows).map((r) => `| ${COLUMNS.map((c) => cell(c, r)).join(" | ")} |`)].join("\n");
 }
 
 // ---- targets ---------------------------------------------------------------------------------
 
 export interface EngineTargetCheck {
   phase: EnginePhase;
+  /** ours = the dynamic resource; plugin = the provider plugin under YAML. */
+  impl: "ours" | "plugin";
   /** naive / ours wall time: at least 5. */
   speedup?: number;
   speedupOk: boolean;
-  /** Accepted POSTs: at most ceil(N / parallel) + 2. */
+  /** Accepted POSTs (median): at most ceil(N / parallel) + 2. */
   posts: number;
+  /** ... in the repetition that sent the most. */
+  postsWorst: number;
   postsMax: number;
   postsOk: boolean;
   /** Wall time: at most the floor's plus (ceil(N / parallel) + 1) busy windows. */
@@ -201,26 +230,46 @@ export interface EngineTargetCheck {
   wallOk: boolean;
 }
 
-/** The issue's targets for N = 50 on one cluster, default parallelism, the given busy window. */
+/** The issue's targets for N = 50 on one cluster, default parallelism, the given busy window: ours, then the plugin where it ran. */
 export function checkEngineTargets(rows: readonly EngineRow[], busyMs: number, scenario = "50x1"): EngineTargetCheck[] {
-  return rows
-    .filter((r) => r.scenario === scenario && r.busyMs === busyMs && r.defaultParallel)
-    .map((r) => {
-      const waves = Math.ceil(r.resources / r.parallel);
-      const speedup = r.naive ? r.naive.wallMs / r.ours.wallMs : undefined;
-      const wallMaxMs = r.floor ? r.floor.wallMs + (waves + 1) * busyMs : undefined;
-      return {
-        phase: r.phase,
-        speedup,
-        speedupOk: speedup !== undefined && speedup >= 5,
-        posts: r.ours.postsBusiest,
-        postsMax: waves + 2,
-        postsOk: r.ours.postsBusiest <= waves + 2,
-        wallMs: r.ours.wallMs,
-        wallMaxMs,
-        wallOk: wallMaxMs !== undefined && r.ours.wallMs <= wallMaxMs,
-      };
-    });
+  const check = (r: EngineRow, impl: EngineTargetCheck["impl"], s: EngineSide): EngineTargetCheck => {
+    const waves = Math.ceil(r.resources / r.parallel);
+    const speedup = r.naive ? r.naive.wallMs / s.wallMs : undefined;
+    const wallMaxMs = r.floor ? r.floor.wallMs + (waves + 1) * busyMs : undefined;
+    return {
+      phase: r.phase,
+      impl,
+      speedup,
+      speedupOk: speedup !== undefined && speedup >= 5,
+      posts: s.postsBusiest,
+      postsWorst: s.postsBusiestWorst,
+      postsMax: waves + 2,
+      postsOk: s.postsBusiest <= waves + 2,
+      wallMs: s.wallMs,
+      wallMaxMs,
+      wallOk: wallMaxMs !== undefined && s.wallMs <= wallMaxMs,
+    };
+  };
+  const target = rows.filter((r) => r.scenario === scenario && r.busyMs === busyMs && r.defaultParallel);
+  return [
+    ...target.map((r) => check(r, "ours", r.ours)),
+    ...target.flatMap((r) => (r.plugin ? [check(r, "plugin", r.plugin)] : [])),
+  ];
+}
+
+/**
+ * Why the bench must fail: the plugin shares the dynamic resource's lane, so any repetition of it
+ * above ceil(N / parallel) + 2 accepted POSTs, or a plugin phase that failed, is a regression.
+ */
+export function pluginViolations(e: { rows: readonly EngineRow[]; targets: readonly EngineTargetCheck[] }): string[] {
+  const out: string[] = [];
+  for (const t of e.targets.filter((x) => x.impl === "plugin" && x.postsWorst > x.postsMax)) {
+    out.push(`plugin (YAML) ${t.phase}: ${t.postsWorst} accepted POSTs in its worst run (median ${t.posts}), more than ceil(N / parallel) + 2 = ${t.postsMax}`);
+  }
+  for (const r of e.rows.filter((x) => x.plugin && x.plugin.converged < x.plugin.reps)) {
+    out.push(`plugin (YAML) ${scenarioName(r)} busy ${r.busyMs} ms ${r.phase}: ${(r.plugin as EngineSide).reps - (r.plugin as EngineSide).converged} run(s) failed or left wrong statuses`);
+  }
+  return out;
 }
 
 // ---- --parallel advice ------------------------------------------------------------------------
@@ -340,6 +389,8 @@ export interface EngineResults {
   rows: EngineRow[];
   targets: EngineTargetCheck[];
   parallel: ParallelFigure[];
+  /** When the plugin column ran: the YAML language host's version. */
+  plugin?: { yamlHostVersion: string };
   /** From bench/state-results.json (an earlier `--state` run), when present. */
   state?: StateResults;
   runs: EngineRunResult[];
