@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { CssEmulator } from "../../emulator";
 import { ACCESS_KEY, SECRET_KEY, startEmulator, statuses } from "../helpers/harness";
-import { FAST_PROVIDER_ENV, REPO_ROOT, TestBackend, newBackend, npmInstall, packPackage, pulumiCli, run } from "../helpers/pulumi";
+import { FAST_PROVIDER_ENV, REPO_ROOT, TestBackend, installPlugin, newBackend, pulumiCli, run } from "../helpers/pulumi";
 
 jest.setTimeout(400_000);
 
@@ -70,13 +70,7 @@ beforeAll(async () => {
   emu.addCluster(SERVICE_CLUSTER, { vpcepEnabled: false });
   backend = await newBackend({ ...FAST_PROVIDER_ENV });
   // The plugin as users get it: the packed package installed with npm, its bin folder on PATH.
-  const install = path.join(backend.dir, "plugin");
-  fs.mkdirSync(install);
-  const devDeps = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
-  const tarball = await packPackage(path.join(backend.dir, "pack"));
-  fs.writeFileSync(path.join(install, "package.json"), JSON.stringify({ name: "plugin-install", private: true, dependencies: { "pulumi-css-vpcep": `file:${tarball}`, "@pulumi/pulumi": devDeps["@pulumi/pulumi"] } }));
-  await npmInstall(install);
-  backend.env.PATH = [path.join(install, "node_modules", ".bin"), backend.env.PATH].join(path.delimiter);
+  backend.env.PATH = [await installPlugin(backend), backend.env.PATH].join(path.delimiter);
   // The Automation API writes Pulumi.yaml and Pulumi.dev.yaml here, so the CLI below finds the stack.
   workDir = path.join(backend.dir, "go");
   fs.mkdirSync(workDir);

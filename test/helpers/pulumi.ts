@@ -320,6 +320,20 @@ export async function createConsumerProject(o: ConsumerProjectOptions): Promise<
   await npmInstall(o.dir);
 }
 
+/**
+ * The provider plugin as users get it: the packed package installed with npm into `<backend>/plugin`.
+ * Returns its bin folder (where pulumi-resource-css-vpcep is), for PATH.
+ */
+export async function installPlugin(backend: TestBackend): Promise<string> {
+  const install = path.join(backend.dir, "plugin");
+  fs.mkdirSync(install);
+  const tarball = await packPackage(path.join(backend.dir, "pack"));
+  const pkg = { name: "plugin-install", private: true, dependencies: { "pulumi-css-vpcep": `file:${tarball}`, "@pulumi/pulumi": repoDevVersion("@pulumi/pulumi") } };
+  fs.writeFileSync(path.join(install, "package.json"), JSON.stringify(pkg));
+  await npmInstall(install);
+  return path.join(install, "node_modules", ".bin");
+}
+
 /** A stack of a project folder: the CLI runs the program through the nodejs language host. */
 export function projectStack(backend: TestBackend, workDir: string, stackName: string): Promise<Stack> {
   return LocalWorkspace.createOrSelectStack({ workDir, stackName }, { envVars: backend.env, pulumiCommand: backend.command });
